@@ -1,0 +1,41 @@
+/**
+ * Types the pipeline dispatches on. They are detected from content (magic bytes, structure), never from
+ * the file name: Emotet mails rename .doc to .pdf.exe and .zip to .docx.
+ */
+export const FILE_TYPES = [
+  'ole', // MS-CFB compound file: .doc .xls .ppt .msg, vbaProject.bin
+  'ooxml', // ZIP with [Content_Types].xml: .docx/.docm/.xlsm/.pptm/.xlsb
+  'zip',
+  'gzip',
+  '7z',
+  'rar',
+  'cab',
+  'iso',
+  'rtf',
+  'pdf',
+  'pe',
+  'elf',
+  'lnk',
+  'onenote',
+  'eml', // RFC 5322 message
+  'mbox',
+  'mhtml',
+  'xml',
+  'html',
+  'vba-source', // plain VBA module text: .bas/.cls/.vba/olevba output
+  'powershell', // PowerShell script or decoded -EncodedCommand
+  'script', // other script text: JS, VBS, batch
+  'evtx',
+  'minidump',
+  'pcap',
+  'pcapng',
+  'text',
+  'empty',
+  'unknown',
+] as const;
+
+export type FileType = (typeof FILE_TYPES)[number];
+
+export function isFileType(value: unknown): value is FileType {
+  return typeof value === 'string' && (FILE_TYPES as readonly string[]).includes(value);
+}
