@@ -50,6 +50,7 @@ export const ATTACK_TECHNIQUES: Readonly<Record<string, string>> = {
   T1497: 'Virtualization/Sandbox Evasion',
   'T1497.001': 'Virtualization/Sandbox Evasion: System Checks',
   T1564: 'Hide Artifacts',
+  'T1564.003': 'Hide Artifacts: Hidden Window',
   T1070: 'Indicator Removal',
   'T1070.001': 'Indicator Removal: Clear Windows Event Logs',
   T1112: 'Modify Registry',

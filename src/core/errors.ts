@@ -27,7 +27,11 @@ export class DefenseError extends Error {
 export class FormatError extends DefenseError {
   readonly offset: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: DefenseErrorOptions & { offset?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: DefenseErrorOptions & { offset?: number } = {},
+  ) {
     super(code, message, options);
     this.offset = options.offset;
   }
@@ -47,7 +51,11 @@ export interface RuleSpan {
 export class RuleError extends DefenseError {
   readonly span: RuleSpan | undefined;
 
-  constructor(code: ErrorCode, message: string, options: DefenseErrorOptions & { span?: RuleSpan } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: DefenseErrorOptions & { span?: RuleSpan } = {},
+  ) {
     super(code, message, options);
     this.span = options.span;
   }

@@ -12,6 +12,7 @@ export * from './filetype.js';
 export * from './finding.js';
 export * from './hash.js';
 export * from './limits.js';
+export * from './scan-findings.js';
 export * from './scan-result.js';
 export * from './severity.js';
 export * from './steps.js';

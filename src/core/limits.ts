@@ -65,7 +65,10 @@ export function resolveLimits(overrides: Partial<Record<keyof Limits, unknown>> 
     }
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
-      throw new ConfigError('E_CONFIG_LIMIT', `limit ${name} must be a positive integer, got ${String(value)}`);
+      throw new ConfigError(
+        'E_CONFIG_LIMIT',
+        `limit ${name} must be a positive integer, got ${String(value)}`,
+      );
     }
     limits[name as keyof Limits] = n;
   }
@@ -73,7 +76,12 @@ export function resolveLimits(overrides: Partial<Record<keyof Limits, unknown>> 
 }
 
 /** Throws `E_LIMIT_RATIO` when a member would inflate past `maxRatio` (checked before inflating). */
-export function checkRatio(limits: Limits, compressed: number, uncompressed: number, what: string): void {
+export function checkRatio(
+  limits: Limits,
+  compressed: number,
+  uncompressed: number,
+  what: string,
+): void {
   // A stored (0-byte compressed) member with content is a lie in the directory, not a ratio: let the
   // byte caps handle it.
   if (compressed <= 0) return;

@@ -12,7 +12,10 @@ export type Verdict = (typeof VERDICTS)[number];
  * - clean      — only `info`/`low` findings, or none.
  * A container is at least as bad as its worst child: a mail carrying a malicious attachment is malicious.
  */
-export function verdictOf(findings: readonly Finding[], childVerdicts: readonly Verdict[] = []): Verdict {
+export function verdictOf(
+  findings: readonly Finding[],
+  childVerdicts: readonly Verdict[] = [],
+): Verdict {
   let verdict: Verdict = 'clean';
   for (const f of findings) {
     if (f.severity === 'critical') return 'malicious';

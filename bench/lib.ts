@@ -1,0 +1,171 @@
+/**
+ * Shared pieces of the benchmark harness: the result shape every `bench/*.bench.ts` returns, a peak-memory
+ * sampler for in-process work and a child-process runner that measures the child's peak RSS.
+ * MB here means MiB (2^20 bytes) throughout.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchResult {
+  name: string;
+  /** Units of work (files, events, messages). */
+  items: number;
+  /** Input bytes processed. */
+  bytes: number;
+  /** Wall-clock seconds of the measured part only (not input generation). */
+  seconds: number;
+  itemsPerSec: number;
+  mbPerSec: number;
+  /** Peak resident set size of the measured process, MiB. */
+  peakRssMb: number;
+  notes?: string;
+}
+
+/** What a `bench/<name>.bench.ts` module exports. */
+export interface BenchModule {
+  name: string;
+  run(): Promise<BenchResult>;
+}
+
+export const MB = 1024 * 1024;
+const SAMPLE_MS = 20;
+const STDERR_TAIL = 4096;
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Fills in the derived rates. */
+export function benchResult(
+  fields: Omit<BenchResult, 'itemsPerSec' | 'mbPerSec'> & { notes?: string },
+): BenchResult {
+  const seconds = Math.max(fields.seconds, 1e-9);
+  return {
+    ...fields,
+    itemsPerSec: fields.items / seconds,
+    mbPerSec: fields.bytes / MB / seconds,
+  };
+}
+
+/**
+ * Samples this process's RSS every 20 ms; `stop()` returns the peak in MiB, also taking the kernel's
+ * high-water mark (`resourceUsage().maxRSS`, KiB) so that a spike between two samples is not missed.
+ * The harness runs each bench file in its own process, so maxRSS is not inflated by an earlier bench.
+ */
+export function startRssSampler(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, SAMPLE_MS);
+  timer.unref();
+  return {
+    stop(): number {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+      return peak / MB;
+    },
+  };
+}
+
+export interface ChildRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  seconds: number;
+  /** Peak RSS of the child in MiB; undefined when no method is available on this system. */
+  peakRssMb: number | undefined;
+  peakRssSource: 'time -v' | '/proc VmHWM' | 'unavailable';
+  stdoutBytes: number;
+  stderrTail: string;
+}
+
+let gnuTime: boolean | undefined;
+
+/** GNU time (`/usr/bin/time -v -o file`) reports the child's exact peak RSS; BusyBox's does not. */
+function hasGnuTime(): boolean {
+  if (gnuTime === undefined) {
+    gnuTime =
+      existsSync('/usr/bin/time') &&
+      spawnSync('/usr/bin/time', ['-v', '-o', '/dev/null', 'true'], { stdio: 'ignore' }).status ===
+        0;
+  }
+  return gnuTime;
+}
+
+function readVmHwmKb(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined; // the process has exited, or this is not Linux: the last sample stands
+  }
+}
+
+/**
+ * Runs `command args…`, counting (not keeping) its stdout, and measures wall time and peak RSS: under GNU
+ * `time -v` when present, else by polling /proc/<pid>/status VmHWM every 20 ms (misses at most the growth
+ * of the last 20 ms, since VmHWM is itself a high-water mark).
+ */
+export async function runChild(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ChildRun> {
+  const useTime = hasGnuTime();
+  const scratch = useTime ? mkdtempSync(join(tmpdir(), 'emoguard-bench-time-')) : undefined;
+  const timeFile = scratch ? join(scratch, 'time.txt') : undefined;
+  const [file, argv] = timeFile
+    ? ['/usr/bin/time', ['-v', '-o', timeFile, command, ...args]]
+    : [command, [...args]];
+  const started = performance.now();
+  const child = spawn(file, argv, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdoutBytes = 0;
+  let stderrTail = '';
+  let hwmKb: number | undefined;
+  child.stdout.on('data', (chunk: Buffer) => (stdoutBytes += chunk.length));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+  });
+  const poll =
+    !useTime && child.pid !== undefined
+      ? setInterval(() => {
+          const kb = readVmHwmKb(child.pid!);
+          if (kb !== undefined) hwmKb = Math.max(hwmKb ?? 0, kb);
+        }, SAMPLE_MS)
+      : undefined;
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+    (ok, fail) => {
+      child.once('error', fail);
+      child.once('close', (code, sig) => ok([code, sig]));
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (poll) clearInterval(poll);
+  let peakRssMb: number | undefined;
+  let peakRssSource: ChildRun['peakRssSource'] = 'unavailable';
+  if (timeFile && scratch) {
+    const report = existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
+    rmSync(scratch, { recursive: true, force: true });
+    const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
+    if (match) [peakRssMb, peakRssSource] = [Number(match[1]) / 1024, 'time -v'];
+  } else if (hwmKb !== undefined) {
+    [peakRssMb, peakRssSource] = [hwmKb / 1024, '/proc VmHWM'];
+  }
+  return { exitCode, signal, seconds, peakRssMb, peakRssSource, stdoutBytes, stderrTail };
+}
+
+/** Deterministic PRNG (mulberry32) so that generated inputs, and so results, are comparable run to run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

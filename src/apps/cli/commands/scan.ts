@@ -1,0 +1,127 @@
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { describeError, walkResults, type ScanResult } from '../../../core/index.js';
+import { createProgressBar, scanPaths } from '../../scan-runner/index.js';
+import { openSqliteStore, type Store } from '../../../store/index.js';
+import { collect, parseLimitFlags, parsePositiveInt, resolveDbPath } from '../options.js';
+import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
+import { renderHumanResult } from '../output/human.js';
+import { colorsFor, formatBytes, safeText } from '../output/terminal.js';
+
+interface ScanFlags {
+  json?: boolean;
+  db?: string;
+  store: boolean;
+  workers?: number;
+  limit?: string[];
+  progress: boolean;
+  quiet?: boolean;
+}
+
+const STORE_BATCH = 100;
+
+export function registerScan(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('scan')
+    .description(
+      'scan files, directories (recursively), mails, archives, documents; - reads standard input',
+    )
+    .argument('<paths...>', 'files or directories to scan, or - for standard input')
+    .option('--json', 'print one JSON object per input, one per line (the scan --json contract)')
+    .option('--db <path>', 'findings store (default: $EMOGUARD_DB or ./emoguard.db)')
+    .option('--no-store', 'do not write findings to the store')
+    .option('--workers <n>', 'worker threads (default: all cores)', parsePositiveInt)
+    .option('--limit <name=value>', 'override a scan limit, e.g. maxDepth=5 (repeatable)', collect)
+    .option('--quiet', 'human output: hide clean inputs')
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 nothing malicious, 1 something malicious, 2 an error (like clamscan).\n' +
+        'Limits: maxDepth maxFileSize maxTotalBytes maxMembers maxRatio maxTimePerArtifactMs\n' +
+        '        maxTimePerInputMs maxFindingsPerArtifact maxEvidenceChars maxExtractedChars',
+    )
+    .action(async (paths: string[], flags: ScanFlags) => setExit(await runScan(paths, flags, io)));
+}
+
+export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<number> {
+  const limits = parseLimitFlags(flags.limit ?? []);
+  const colors = colorsFor(io.stdout, io.env);
+  const started = Date.now();
+  const store = flags.store ? await openStore(resolveDbPath(flags.db, io.env)) : undefined;
+  const scanId = store
+    ? await store.beginScan({ command: 'scan', args: paths, host: hostname() })
+    : undefined;
+  const progress = createProgressBar(io.stderr, flags.progress);
+  const tally = {
+    inputs: 0,
+    malicious: 0,
+    suspicious: 0,
+    clean: 0,
+    errors: 0,
+    artifacts: 0,
+    bytes: 0,
+  };
+  let batch: ScanResult[] = [];
+  try {
+    for await (const item of scanPaths(paths, {
+      limits,
+      ...(flags.workers ? { workers: flags.workers } : {}),
+      onProgress: progress.update,
+    })) {
+      tally.inputs++;
+      if ('error' in item) {
+        tally.errors++;
+        progress.done();
+        await write(
+          io.stderr,
+          `emoguard: ${safeText(item.path)}: ${item.error.message} (${item.error.code})\n`,
+        );
+        continue;
+      }
+      const result = item.result;
+      tally[result.verdict]++;
+      tally.bytes += result.size;
+      tally.artifacts += [...walkResults(result)].length;
+      if (flags.json) {
+        await write(io.stdout, `${JSON.stringify(result)}\n`);
+      } else if (!(flags.quiet && result.verdict === 'clean')) {
+        progress.done();
+        await write(io.stdout, renderHumanResult(result, colors));
+      }
+      if (store && scanId !== undefined) {
+        batch.push(result);
+        if (batch.length >= STORE_BATCH) {
+          await store.saveResults(scanId, batch);
+          batch = [];
+        }
+      }
+    }
+    progress.done();
+    if (store && scanId !== undefined) {
+      if (batch.length > 0) await store.saveResults(scanId, batch);
+      await store.finishScan(scanId, tally);
+    }
+  } finally {
+    await store?.close();
+  }
+  if (!flags.json) {
+    const secs = ((Date.now() - started) / 1000).toFixed(2);
+    const stored = store ? `; stored as scan #${scanId} in ${resolveDbPath(flags.db, io.env)}` : '';
+    await write(
+      io.stdout,
+      `\nScanned ${tally.inputs} input(s), ${tally.artifacts} artifact(s), ${formatBytes(tally.bytes)} in ${secs} s: ` +
+        `${tally.malicious} malicious, ${tally.suspicious} suspicious, ${tally.clean} clean, ${tally.errors} error(s)${stored}\n`,
+    );
+  }
+  return tally.malicious > 0 ? EXIT_MALICIOUS : tally.errors > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+export async function openStore(path: string): Promise<Store> {
+  try {
+    const store = openSqliteStore(path);
+    await store.migrate();
+    return store;
+  } catch (error) {
+    throw new Error(`cannot open the store ${path}: ${describeError(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, DefenseError, describeError } from '../../core/index.js';
+import { registerDemo } from './commands/demo.js';
+import { registerReport } from './commands/report.js';
+import { registerScan } from './commands/scan.js';
+import { emoguardVersion, registerVersion } from './commands/version.js';
+import { EXIT_ERROR, EXIT_OK, type CliIO } from './io.js';
+
+/**
+ * The emoguard command line. Returns the exit status instead of exiting, so `bin/emoguard` and tests
+ * share one path: 0 nothing malicious, 1 malicious, 2 error.
+ */
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  let exitCode = EXIT_OK;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('emoguard')
+    .description(
+      'Defends against Emotet-style macro malware at every step: mail, document, endpoint, network, memory, response.',
+    )
+    .version(emoguardVersion(), '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  registerScan(program, io, setExit);
+  registerReport(program, io, setExit);
+  registerDemo(program, io, setExit);
+  registerVersion(program, io, setExit);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ||
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version'
+        ? EXIT_OK
+        : EXIT_ERROR;
+    }
+    io.stderr.write(
+      `emoguard: ${error instanceof DefenseError ? describeError(error) : describeError(error)}\n`,
+    );
+    if (!(error instanceof ConfigError) && io.env.EMOGUARD_DEBUG)
+      io.stderr.write(`${(error as Error).stack}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+function defaultIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}

@@ -1,0 +1,12 @@
+/**
+ * @module scan-runner — runs the pipeline over files, directories and standard input in worker threads
+ * with per-input watchdogs, bounded memory, and a progress bar. Used by the CLI and later the gateway.
+ *
+ * @example
+ * for await (const item of scanPaths(['mails/'], { limits })) console.log(item);
+ */
+export { scanPaths } from './run.js';
+export type { RunItem, RunOptions, RunProgress } from './run.js';
+export { createProgressBar } from './progress.js';
+export { walkInputs } from './walk.js';
+export { readInputFile } from './read.js';

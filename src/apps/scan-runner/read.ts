@@ -1,0 +1,51 @@
+import { open } from 'node:fs/promises';
+
+export interface ReadInput {
+  bytes: Uint8Array;
+  /** The file's real size; larger than bytes.length when it was cut at maxFileSize. */
+  size: number;
+}
+
+/** Reads at most `maxBytes` of a file: a 50 GB input must not be loaded whole. */
+export async function readInputFile(path: string, maxBytes: number): Promise<ReadInput> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const want = Math.min(size, maxBytes);
+    const bytes = new Uint8Array(want);
+    let offset = 0;
+    while (offset < want) {
+      const { bytesRead } = await handle.read(bytes, offset, want - offset, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    return {
+      bytes: offset === want ? bytes : bytes.subarray(0, offset),
+      size: Math.max(size, offset),
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads standard input up to `maxBytes`; the rest is drained and counted, not kept. */
+export async function readStdin(maxBytes: number): Promise<ReadInput> {
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (kept < maxBytes) {
+      const part = chunk.subarray(0, maxBytes - kept);
+      chunks.push(part);
+      kept += part.length;
+    }
+  }
+  const bytes = new Uint8Array(kept);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return { bytes, size };
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import {
+  engineError,
+  limitExceeded,
+  emptyExtracted,
+  verdictOf,
+  type Finding,
+  type Limits,
+  type ScanResult,
+} from '../../core/index.js';
+import { ScanPool, type PoolReply, type PoolTask } from './pool.js';
+import { readStdin } from './read.js';
+import { walkInputs } from './walk.js';
+
+export type RunItem =
+  { path: string; result: ScanResult } | { path: string; error: { code: string; message: string } };
+
+export interface RunProgress {
+  /** Inputs finished, and found so far (the walk runs ahead of the scan). */
+  done: number;
+  found: number;
+  walking: boolean;
+  bytes: number;
+  current?: string;
+}
+
+export interface RunOptions {
+  limits: Limits;
+  /** Worker threads; default: all cores. */
+  workers?: number;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/**
+ * Scans files, directories (recursively) and `-` (standard input) in parallel worker threads, and yields
+ * one item per input in walk order. At most a few inputs per worker are in flight, so memory stays
+ * bounded however many files a directory holds.
+ */
+export async function* scanPaths(
+  paths: readonly string[],
+  options: RunOptions,
+): AsyncGenerator<RunItem> {
+  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const window = workers * 4;
+  const pool = new ScanPool(workers, options.limits);
+  const pending: Promise<RunItem>[] = [];
+  const progress: RunProgress = { done: 0, found: 0, walking: true, bytes: 0 };
+  const report = () => options.onProgress?.(progress);
+  const settle = async (item: RunItem): Promise<RunItem> => {
+    progress.done++;
+    progress.current = item.path;
+    if ('result' in item) progress.bytes += item.result.size;
+    report();
+    return item;
+  };
+  try {
+    for await (const entry of walkInputs(paths)) {
+      progress.found++;
+      if (entry.kind === 'error') {
+        pending.push(
+          settle({ path: entry.path, error: { code: entry.code, message: entry.message } }),
+        );
+      } else {
+        const task: PoolTask =
+          entry.kind === 'stdin'
+            ? { path: '-', ...(await readStdin(options.limits.maxFileSize)) }
+            : { path: entry.path };
+        pending.push(
+          pool
+            .run(task)
+            .then((reply) => toItem(entry.path, reply, options.limits))
+            .then(settle),
+        );
+      }
+      while (pending.length >= window) yield await pending.shift()!;
+    }
+    progress.walking = false;
+    report();
+    while (pending.length > 0) yield await pending.shift()!;
+  } finally {
+    await pool.close();
+  }
+}
+
+async function toItem(path: string, reply: PoolReply, limits: Limits): Promise<RunItem> {
+  if (reply.ok) return { path, result: reply.result };
+  if (reply.code === 'E_LIMIT_TIME' || reply.code === 'E_LIMIT_MEMORY') {
+    const limit =
+      reply.code === 'E_LIMIT_TIME'
+        ? `maxTimePerInputMs = ${limits.maxTimePerInputMs}`
+        : 'worker heap';
+    return {
+      path,
+      result: await unscanned(
+        path,
+        limitExceeded({ location: path, text: `${reply.code}: ${reply.message}`, note: limit }),
+      ),
+    };
+  }
+  if (reply.code === 'E_SCAN_WORKER_CRASHED') {
+    return {
+      path,
+      result: await unscanned(
+        path,
+        engineError({ location: path, text: `${reply.code}: ${reply.message}` }),
+      ),
+    };
+  }
+  return { path, error: { code: reply.code, message: reply.message } };
+}
+
+/** The result for an input whose worker was stopped: identity from a fresh hash, and why it is incomplete. */
+async function unscanned(path: string, finding: Finding): Promise<ScanResult> {
+  const { sha256, size } = path === '-' ? { sha256: '', size: 0 } : await hashFile(path);
+  return {
+    path,
+    sha256,
+    size,
+    type: 'unknown',
+    verdict: verdictOf([finding]),
+    findings: [finding],
+    extracted: emptyExtracted(),
+    children: [],
+  };
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), size };
+  } catch {
+    return { sha256: '', size };
+  }
+}

@@ -1,0 +1,42 @@
+import { parentPort } from 'node:worker_threads';
+import type { Limits } from '../../core/index.js';
+import { scanInput } from '../../pipeline/index.js';
+import { readInputFile } from './read.js';
+
+/** Messages from the pool: scan a file by path, or bytes already read (standard input). */
+export type WorkerRequest =
+  | { id: number; path: string; limits: Limits }
+  | { id: number; path: string; limits: Limits; bytes: Uint8Array; size: number };
+
+export type WorkerReply =
+  | { id: number; ok: true; result: Awaited<ReturnType<typeof scanInput>> }
+  | { id: number; ok: false; code: string; message: string };
+
+const port = parentPort;
+if (!port) throw new Error('scan worker must run in a worker thread');
+
+port.on('message', (request: WorkerRequest) => {
+  void handle(request).then((reply) => port.postMessage(reply));
+});
+
+async function handle(request: WorkerRequest): Promise<WorkerReply> {
+  try {
+    const input =
+      'bytes' in request
+        ? { bytes: request.bytes, size: request.size }
+        : await readInputFile(request.path, request.limits.maxFileSize);
+    const result = await scanInput(
+      { path: request.path, bytes: input.bytes, size: input.size },
+      { limits: request.limits },
+    );
+    return { id: request.id, ok: true, result };
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    return {
+      id: request.id,
+      ok: false,
+      code: err.code ? `E_INPUT_${err.code}` : 'E_SCAN_FAILED',
+      message: err.message,
+    };
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Keyword tables for macro behaviour, grouped as mraptor groups them (AutoExec, Write, Execute) plus the
+ * Emotet specifics (WMI, PowerShell). Patterns run on comment-free code and on deobfuscated strings.
+ */
+export type Behaviour = 'wmi' | 'shell' | 'powershell' | 'download' | 'write' | 'hidden';
+
+export const BEHAVIOUR_PATTERNS: Readonly<Record<Behaviour, readonly RegExp[]>> = {
+  wmi: [/winmgmts:?/i, /\bWin32_Process(?:Startup)?\b/i, /\bWbemScripting\.SWbem\w+/i],
+  shell: [
+    /(?<![\w.])(?:VBA\.|Interaction\.)?Shell\s*[("]/i,
+    /(?<![\w.])(?:VBA\.|Interaction\.)?Shell\s+\w/i,
+    /\bWScript\.Shell\b/i,
+    /\bShell\.Application\b/i,
+    /\bShellExecute(?:Ex)?[AW]?\b/i,
+    /\bCreateProcess[AW]?\b/i,
+    /\bMacScript\b/i,
+    /\bcmd(?:\.exe)?\s+\/[ckr]\b/i,
+    /\b(?:rundll32|regsvr32|mshta|wscript|cscript)(?:\.exe)?\b/i,
+  ],
+  powershell: [/\bpowershell(?:\.exe|_ise)?\b/i, /\bpwsh(?:\.exe)?\b/i],
+  download: [
+    /\bURLDownloadToFile[AW]?\b/i,
+    /\b(?:Microsoft|MSXML2)\.(?:Server)?XMLHTTP(?:\.\d\.\d)?\b/i,
+    /\bWinHttp\.WinHttpRequest\b/i,
+    /\bNet\.WebClient\b/i,
+    /\bDownload(?:File|String|Data)\b/i,
+    /\bInternetOpenUrl[AW]?\b/i,
+    /\bbitsadmin\b/i,
+    /\bcertutil(?:\.exe)?\b[^\n]{0,40}-urlcache\b/i,
+    /\bInvoke-WebRequest\b|\biwr\s+http/i,
+  ],
+  write: [
+    /\bADODB\.Stream\b/i,
+    /\bSaveToFile\b/i,
+    /^\s*Open\s+.+\s+For\s+(?:Binary|Output|Append)\b/im,
+    /\bCreateTextFile\b/i,
+    /\bPut\s+#\d/i,
+  ],
+  hidden: [
+    /\bShowWindow\s*=\s*(?:0|False)\b/i,
+    /\bvbHide\b/i,
+    /-w(?:indowstyle)?\s+(?:hidden|1)\b/i,
+  ],
+};
+
+/** Auto-run procedure names (olevba's AutoExec list): document/workbook events and self-firing ActiveX events. */
+const AUTOEXEC_NAMES =
+  /^(?:Auto_?Open|AutoExec|Auto_?Close|Auto_?New|Auto_?Exit|Document_?Open|Document_?Close|Document_?BeforeClose|Document_?New|NewDocument|Document_?Change|Document_ContentControlOnEnter|Workbook_(?:Open|Activate|Close|BeforeClose|Deactivate|WindowActivate|SheetActivate)|Worksheet_(?:Activate|Calculate)|App_\w+|Presentation_Open|Auto_?Activate)$/i;
+// ActiveX controls fire these without a click (Emotet used InkPicture1_Painted, Frame1_Layout, …).
+const AUTOEXEC_ACTIVEX =
+  /^\w+_(?:Layout|Painted|Painting|Resize|GotFocus|LostFocus|Initialize|Activate|MouseHover|MouseMove|Change|BeforeNavigate2|DocumentComplete|NavigateComplete2|ProgressChange|StatusTextChange|Enter|Exit|Scroll|Zoom|OnConnecting|FollowHyperlink)$/i;
+
+export function isAutoexecName(name: string): boolean {
+  return AUTOEXEC_NAMES.test(name) || AUTOEXEC_ACTIVEX.test(name);
+}
+
+/** Obfuscation markers counted over the code: many of them in one module is not how people write macros. */
+export const OBFUSCATION_MARKERS = /\b(?:ChrW?B?\$?\s*\(|StrReverse\s*\(|CallByName\s*\()/gi;
+export const OBFUSCATION_THRESHOLD = 10;

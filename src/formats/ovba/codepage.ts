@@ -1,0 +1,79 @@
+import iconv from 'iconv-lite';
+import { type Anomaly, ConfigError } from '../../core/index.js';
+
+/** PROJECTCODEPAGE (MS-OVBA 2.3.4.2.1.5) when the dir stream names none: Western European. */
+export const DEFAULT_CODE_PAGE = 1252;
+
+/** Windows code page identifiers whose iconv-lite name is not simply `cp<number>`. */
+const SPECIAL: Record<number, string> = {
+  1200: 'utf16le',
+  1201: 'utf16be',
+  10000: 'macintosh',
+  20127: 'ascii',
+  20932: 'eucjp',
+  51932: 'eucjp',
+  51949: 'cp949',
+  54936: 'gb18030',
+  65001: 'utf8',
+};
+
+/** The iconv-lite encoding for a Windows code page, or undefined when unsupported. */
+export function codePageEncoding(codePage: number): string | undefined {
+  const special = SPECIAL[codePage];
+  if (special) return special;
+  for (const name of [`cp${codePage}`, `windows${codePage}`]) {
+    if (iconv.encodingExists(name)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * Decodes MBCS bytes (module source, PROJECT stream, names) in the project's code page: cp932 is
+ * Shift_JIS for Japanese macros, cp1251 Cyrillic and so on. An unknown code page falls back to latin1
+ * with an anomaly, so the text is still searchable.
+ */
+export function decodeCodePage(
+  bytes: Uint8Array,
+  codePage: number,
+  anomalies: Anomaly[],
+  location?: string,
+): string {
+  const encoding = codePageEncoding(codePage);
+  if (!encoding) {
+    if (!anomalies.some((a) => a.code === 'E_OVBA_UNKNOWN_CODEPAGE')) {
+      anomalies.push({
+        code: 'E_OVBA_UNKNOWN_CODEPAGE',
+        message: `code page ${codePage} is not supported; text decoded as latin1`,
+        ...(location === undefined ? {} : { location }),
+      });
+    }
+    return iconv.decode(bytes, 'latin1');
+  }
+  return iconv.decode(bytes, encoding, { stripBOM: false });
+}
+
+/** Encodes text in a code page for the writers; throws `ConfigError` for an unsupported one. */
+export function encodeCodePage(text: string, codePage: number): Uint8Array {
+  const encoding = codePageEncoding(codePage);
+  if (!encoding) {
+    throw new ConfigError('E_OVBA_UNKNOWN_CODEPAGE', `code page ${codePage} is not supported`);
+  }
+  return new Uint8Array(iconv.encode(text, encoding));
+}
+
+/** UTF-16LE, as the `*UNICODE` records of the dir stream store names. */
+export function decodeUtf16(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i + 1 < bytes.length; i += 2)
+    text += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+  return text;
+}
+
+export function encodeUtf16(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    out[i * 2] = text.charCodeAt(i) & 0xff;
+    out[i * 2 + 1] = text.charCodeAt(i) >> 8;
+  }
+  return out;
+}

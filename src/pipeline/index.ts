@@ -1,0 +1,11 @@
+/**
+ * @module pipeline — orchestration: sniff each artifact's type, run the engines registered for it, feed
+ * extracted children back in recursively under `Limits` (depth, total bytes, members, ratio, time).
+ *
+ * @example
+ * const result = await scanInput({ path: 'invoice.doc', bytes });
+ * result.verdict // 'malicious'
+ */
+export { scanInput } from './scan.js';
+export type { ScanInput, ScanOptions } from './scan.js';
+export { ENGINES } from './registry.js';

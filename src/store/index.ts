@@ -1,0 +1,37 @@
+/**
+ * @module store — the findings store: scans, artifacts, findings, IOCs, hosts and incidents behind one
+ * async `Store` interface. SQLite (`openSqliteStore`) now; PostgreSQL implements the same interface and
+ * passes the same conformance suite (`store.suite.ts`, not exported: it imports node:test). Imports core
+ * only. Schema notes: src/store/sqlite/migrations.ts; SQLite: https://www.sqlite.org/lang.html
+ *
+ * @example
+ * const store = openSqliteStore('emoguard.db');
+ * await store.migrate();
+ * const scanId = await store.beginScan({ command: 'scan', args: ['mail.eml'] });
+ * await store.saveResults(scanId, results);
+ * await store.finishScan(scanId, { inputs: 1, malicious: 1, suspicious: 0, clean: 0, errors: 0 });
+ */
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './common.js';
+export { openSqliteStore } from './sqlite/index.js';
+export {
+  INCIDENT_STATUSES,
+  type ArtifactQuery,
+  type ArtifactRecord,
+  type BeginScanInput,
+  type FindingQuery,
+  type FindingRecord,
+  type Host,
+  type HostInput,
+  type Incident,
+  type IncidentPatch,
+  type IncidentStatus,
+  type IocKind,
+  type IocQuery,
+  type IocRecord,
+  type NewIncident,
+  type RuleCount,
+  type ScanRecord,
+  type ScanSummary,
+  type Store,
+  type StoreStats,
+} from './store.js';

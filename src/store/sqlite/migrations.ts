@@ -1,0 +1,133 @@
+/**
+ * SQLite schema, as an ordered list of migrations. The SQL lives in TypeScript rather than in
+ * `migrations/NNNN_<what>.sql` files because `tsc` only emits .ts: a .sql file would be missing from
+ * `dist/` unless the build copied it, and a missing migration would surface only on a user's machine.
+ *
+ * Rules: never edit a shipped migration, append a new one. Versions are consecutive from 1. Each runs in
+ * its own transaction together with its row in `schema_version`.
+ *
+ * Times are ISO-8601 UTC text (sortable, readable in the sqlite3 shell). JSON columns hold what the
+ * `Store` interface calls arrays and objects; they are written and read only through JSON.stringify/parse.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const VERDICT_CHECK = `('clean', 'suspicious', 'malicious')`;
+const SEVERITY_CHECK = `('info', 'low', 'medium', 'high', 'critical')`;
+const STEP_CHECK = `('1', '2', '3', '4', '5', '6', 'post')`;
+const STATUS_CHECK = `('new', 'investigating', 'contained', 'remediated', 'closed')`;
+
+export const SCHEMA_VERSION_TABLE = `
+CREATE TABLE IF NOT EXISTS schema_version (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'findings-store',
+    sql: `
+CREATE TABLE hosts (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  ip         TEXT,
+  os         TEXT,
+  first_seen TEXT NOT NULL,
+  last_seen  TEXT NOT NULL
+);
+
+CREATE TABLE scans (
+  id          INTEGER PRIMARY KEY,
+  command     TEXT NOT NULL,
+  args        TEXT NOT NULL,            -- JSON string[]
+  host_id     INTEGER REFERENCES hosts(id),
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  inputs      INTEGER,
+  malicious   INTEGER,
+  suspicious  INTEGER,
+  clean       INTEGER,
+  errors      INTEGER
+);
+
+CREATE TABLE artifacts (
+  id         INTEGER PRIMARY KEY,
+  scan_id    INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  host_id    INTEGER REFERENCES hosts(id),
+  parent_id  INTEGER REFERENCES artifacts(id) ON DELETE CASCADE,
+  sha256     TEXT NOT NULL,
+  path       TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  type       TEXT NOT NULL,
+  verdict    TEXT NOT NULL CHECK (verdict IN ${VERDICT_CHECK}),
+  depth      INTEGER NOT NULL,
+  relation   TEXT,
+  elapsed_ms REAL,
+  extracted  TEXT NOT NULL              -- JSON Extracted of this node alone
+);
+CREATE INDEX artifacts_scan_verdict ON artifacts(scan_id, verdict);
+CREATE INDEX artifacts_verdict ON artifacts(verdict);
+CREATE INDEX artifacts_sha256 ON artifacts(sha256);
+CREATE INDEX artifacts_parent ON artifacts(parent_id);
+
+CREATE TABLE findings (
+  id            INTEGER PRIMARY KEY,
+  scan_id       INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  artifact_id   INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+  host_id       INTEGER REFERENCES hosts(id),
+  rule_id       TEXT NOT NULL,
+  title         TEXT NOT NULL,
+  severity      TEXT NOT NULL CHECK (severity IN ${SEVERITY_CHECK}),
+  step          TEXT NOT NULL CHECK (step IN ${STEP_CHECK}),
+  attack        TEXT NOT NULL,          -- JSON string[]
+  evidence      TEXT NOT NULL,          -- JSON Evidence[]
+  created_at    TEXT NOT NULL
+);
+CREATE INDEX findings_scan_step ON findings(scan_id, step);
+CREATE INDEX findings_step ON findings(step);
+CREATE INDEX findings_severity ON findings(severity);
+CREATE INDEX findings_rule ON findings(rule_id);
+CREATE INDEX findings_host ON findings(host_id);
+CREATE INDEX findings_artifact ON findings(artifact_id);
+
+-- One row per (artifact, kind, value): correlation joins artifacts on shared IOCs.
+CREATE TABLE iocs (
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+  scan_id     INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  kind        TEXT NOT NULL CHECK (kind IN ('urls', 'domains', 'ips', 'emails', 'files')),
+  value       TEXT NOT NULL,
+  PRIMARY KEY (artifact_id, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX iocs_kind_value ON iocs(kind, value);
+CREATE INDEX iocs_scan ON iocs(scan_id, kind);
+
+CREATE TABLE incidents (
+  id         INTEGER PRIMARY KEY,
+  title      TEXT NOT NULL,
+  host_id    INTEGER REFERENCES hosts(id),
+  severity   TEXT NOT NULL CHECK (severity IN ${SEVERITY_CHECK}),
+  status     TEXT NOT NULL DEFAULT 'new' CHECK (status IN ${STATUS_CHECK}),
+  steps      TEXT NOT NULL,             -- JSON Step[]
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX incidents_status ON incidents(status);
+
+CREATE TABLE incident_findings (
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  finding_id  INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+  PRIMARY KEY (incident_id, finding_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_findings_finding ON incident_findings(finding_id);
+`,
+  },
+];
+
+/** The schema version this build writes; a database above it was written by a newer emoguard. */
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

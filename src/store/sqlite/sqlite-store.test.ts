@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { runStoreSuite } from '../store.suite.js';
+import { buildMailTree } from '../suite-fixtures.js';
+import { openSqliteStore } from './index.js';
+import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'emoguard-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const tempPath = () => join(dir, `store-${++files}.db`);
+
+runStoreSuite('sqlite :memory:', async () => openSqliteStore(':memory:'));
+runStoreSuite('sqlite file', async () => openSqliteStore(tempPath()));
+
+describe('sqlite store', () => {
+  test('sqlite: migrations are numbered 1..n without gaps', () => {
+    assert.deepEqual(
+      MIGRATIONS.map((m) => m.version),
+      MIGRATIONS.map((_, i) => i + 1),
+    );
+    assert.equal(LATEST_VERSION, MIGRATIONS.length);
+  });
+
+  test('sqlite: a file opens in WAL mode with foreign keys on, and data survives reopening', async () => {
+    const path = tempPath();
+    const store = openSqliteStore(path);
+    await store.migrate();
+    const scanId = await store.beginScan({ command: 'scan', args: [] });
+    await store.saveResults(scanId, [buildMailTree()]);
+    await store.close();
+    await store.close();
+    await assert.rejects(store.listScans(), { code: 'E_STORE_CLOSED' });
+
+    const raw = new Database(path, { readonly: true });
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(raw.prepare('SELECT count(*) FROM schema_version').pluck().get(), LATEST_VERSION);
+    raw.close();
+
+    const reopened = openSqliteStore(path);
+    assert.equal((await reopened.stats()).totals.artifacts, 4, 'no migrate() needed when current');
+    await reopened.close();
+  });
+
+  test('sqlite: a file that is not a database → E_STORE_NOT_A_DB', () => {
+    const path = join(dir, 'not-a-db.db');
+    writeFileSync(path, 'this is plain text, not SQLite\n'.repeat(200));
+    assert.throws(() => openSqliteStore(path), { code: 'E_STORE_NOT_A_DB' });
+  });
+
+  test('sqlite: a database from a newer emoguard → E_STORE_SCHEMA_NEWER, file untouched', async () => {
+    const path = tempPath();
+    const store = openSqliteStore(path);
+    await store.migrate();
+    await store.close();
+    const raw = new Database(path);
+    raw
+      .prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(LATEST_VERSION + 1, 'from-the-future', new Date().toISOString());
+    raw.close();
+    assert.throws(() => openSqliteStore(path), { code: 'E_STORE_SCHEMA_NEWER' });
+  });
+
+  test('sqlite: a SQLite file with foreign tables → E_STORE_FOREIGN_DB', () => {
+    const path = tempPath();
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
+    raw.close();
+    assert.throws(() => openSqliteStore(path), { code: 'E_STORE_FOREIGN_DB' });
+  });
+
+  test('sqlite: an unopenable path → E_STORE_OPEN', () => {
+    assert.throws(() => openSqliteStore(join(dir, 'missing-dir', 'x.db')), {
+      code: 'E_STORE_OPEN',
+    });
+  });
+
+  test('sqlite: the listed queries use indexes, not table scans', () => {
+    const raw = new Database(':memory:');
+    for (const m of MIGRATIONS) raw.exec(m.sql);
+    const plan = (sql: string) =>
+      (
+        raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(
+          ...sql
+            .split('?')
+            .slice(1)
+            .map(() => 'x'),
+        ) as { detail: string }[]
+      )
+        .map((r) => r.detail)
+        .join('; ');
+    for (const sql of [
+      'SELECT * FROM artifacts WHERE scan_id = 1 AND verdict = ?',
+      'SELECT * FROM artifacts WHERE sha256 = ?',
+      'SELECT * FROM findings WHERE scan_id = 1 AND step = ?',
+      'SELECT * FROM findings WHERE rule_id = ?',
+      'SELECT * FROM findings WHERE host_id = ?',
+      'SELECT * FROM iocs WHERE kind = ? AND value = ?',
+    ]) {
+      assert.match(plan(sql), /USING (COVERING )?INDEX|USING PRIMARY KEY/, sql);
+    }
+    raw.close();
+  });
+});

@@ -1,0 +1,256 @@
+import type {
+  Evidence,
+  Extracted,
+  ExtractedIocs,
+  FileType,
+  ScanResult,
+  Severity,
+  Step,
+  Verdict,
+} from '../core/index.js';
+
+/**
+ * Where findings live between a scan and the people who act on it. One interface, several backends
+ * (SQLite now, PostgreSQL later), all held to `store.suite.ts` — hono's router pattern: the suite is the
+ * contract, not any one implementation.
+ *
+ * Contract every backend keeps:
+ * - Strings from input (paths, evidence, titles, IOCs) round-trip exactly, including quotes, HTML, U+0000
+ *   and bidi controls. They are bound as parameters, never spliced into SQL.
+ * - `saveResults` is atomic per call: all rows of the batch or none.
+ * - Methods throw `ConfigError` (`E_STORE_*`) for misuse an operator can cause (unknown id, bad filter,
+ *   a database that is not ours or is newer than this build), and never return partial writes.
+ * - Times are `Date` objects; ids are positive integers assigned by the store.
+ */
+export interface Store {
+  /** Creates or upgrades the schema. Idempotent; throws `E_STORE_SCHEMA_NEWER` for a newer database. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Records the start of one CLI verb run (`scan`, `hunt` …) and returns its id. */
+  beginScan(input: BeginScanInput): Promise<number>;
+  finishScan(id: number, summary: ScanSummary): Promise<void>;
+  /** Newest first. */
+  listScans(query?: { limit?: number; offset?: number }): Promise<ScanRecord[]>;
+  getScan(id: number): Promise<ScanRecord | undefined>;
+
+  /**
+   * Stores result trees: one artifact row per node, one finding row per finding, one IOC row per
+   * extracted IOC. One transaction per call (callers batch ~100 results). `options.host` names the host
+   * the results came from; without it the scan's host is used.
+   */
+  saveResults(
+    scanId: number,
+    results: readonly ScanResult[],
+    options?: { host?: string },
+  ): Promise<void>;
+  /** In insertion order (parents before children). */
+  listArtifacts(query?: ArtifactQuery): Promise<ArtifactRecord[]>;
+  getArtifact(id: number): Promise<ArtifactRecord | undefined>;
+  /** Rebuilds the stored `ScanResult` tree rooted at an artifact row (what `scan --json` printed). */
+  getResult(artifactId: number): Promise<ScanResult | undefined>;
+  /** In insertion order; each finding carries its artifact's path and sha256. */
+  listFindings(query?: FindingQuery): Promise<FindingRecord[]>;
+  /** Distinct IOC values with the number of artifacts they were extracted from, by kind then value. */
+  listIocs(query?: IocQuery): Promise<IocRecord[]>;
+  stats(query?: { scanId?: number }): Promise<StoreStats>;
+
+  /** Inserts or updates by name; `ip`/`os` keep their old value when not given. */
+  upsertHost(input: HostInput): Promise<Host>;
+  /** By name. */
+  listHosts(): Promise<Host[]>;
+
+  createIncident(input: NewIncident): Promise<Incident>;
+  updateIncident(id: number, patch: IncidentPatch): Promise<Incident>;
+  getIncident(id: number): Promise<Incident | undefined>;
+  /** Newest first. */
+  listIncidents(query?: { status?: IncidentStatus }): Promise<Incident[]>;
+  /**
+   * Links finding rows to an incident; linking twice is harmless. An unknown incident or finding id
+   * throws `E_STORE_NOT_FOUND` and links nothing.
+   */
+  linkFindings(incidentId: number, findingIds: readonly number[]): Promise<void>;
+}
+
+export interface BeginScanInput {
+  /** The CLI verb. */
+  command: string;
+  args: string[];
+  /** Host name the scan ran on or for; upserted into hosts. */
+  host?: string;
+  startedAt?: Date;
+}
+
+export interface ScanSummary {
+  finishedAt?: Date;
+  inputs: number;
+  malicious: number;
+  suspicious: number;
+  clean: number;
+  errors: number;
+}
+
+export interface ScanRecord {
+  id: number;
+  command: string;
+  args: string[];
+  host: string | null;
+  startedAt: Date;
+  /** null while the scan runs (or when it died before `finishScan`). */
+  finishedAt: Date | null;
+  /** The counts of `finishScan`; null until then. */
+  summary: Omit<ScanSummary, 'finishedAt'> | null;
+}
+
+export interface ArtifactRecord {
+  id: number;
+  scanId: number;
+  hostId: number | null;
+  /** Row id of the containing artifact; null for an input. */
+  parentId: number | null;
+  sha256: string;
+  path: string;
+  /** Base name of an input, or the member/attachment name of a child. */
+  name: string;
+  size: number;
+  type: FileType;
+  verdict: Verdict;
+  depth: number;
+  relation: string | null;
+  elapsedMs: number | null;
+  /** What engines extracted from this node alone (children keep their own). */
+  extracted: Extracted;
+}
+
+export interface ArtifactQuery {
+  scanId?: number;
+  verdict?: Verdict;
+  sha256?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface FindingRecord {
+  /** Row id (what incidents link to). */
+  id: number;
+  /** The finding id `<engine>.<slug>`. */
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  step: Step;
+  attack: string[];
+  evidence: Evidence[];
+  scanId: number;
+  artifactId: number;
+  artifactPath: string;
+  artifactSha256: string;
+  hostId: number | null;
+  host: string | null;
+  createdAt: Date;
+}
+
+export interface FindingQuery {
+  scanId?: number;
+  artifactId?: number;
+  step?: Step;
+  /** This severity or worse. */
+  minSeverity?: Severity;
+  ruleId?: string;
+  /** Host name. */
+  host?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export type IocKind = keyof ExtractedIocs;
+
+export interface IocQuery {
+  scanId?: number;
+  kind?: IocKind;
+  limit?: number;
+  offset?: number;
+}
+
+export interface IocRecord {
+  kind: IocKind;
+  value: string;
+  /** Artifacts the value was extracted from. */
+  artifacts: number;
+}
+
+/** Findings grouped by everything a report's kill-chain and ATT&CK sections need. */
+export interface RuleCount {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  step: Step;
+  attack: string[];
+  count: number;
+}
+
+export interface StoreStats {
+  totals: { scans: number; inputs: number; artifacts: number; findings: number };
+  /** Inputs (depth 0) by verdict: what an operator means by "files scanned". */
+  inputsByVerdict: Record<Verdict, number>;
+  /** Every artifact, children included. */
+  artifactsByVerdict: Record<Verdict, number>;
+  findingsByStep: Record<Step, number>;
+  findingsBySeverity: Record<Severity, number>;
+  /** Most frequent first, then by rule id. */
+  findingsByRule: RuleCount[];
+}
+
+export interface HostInput {
+  name: string;
+  ip?: string;
+  os?: string;
+  lastSeen?: Date;
+}
+
+export interface Host {
+  id: number;
+  name: string;
+  ip: string | null;
+  os: string | null;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+export const INCIDENT_STATUSES = [
+  'new',
+  'investigating',
+  'contained',
+  'remediated',
+  'closed',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export interface NewIncident {
+  title: string;
+  hostId?: number;
+  severity: Severity;
+  status?: IncidentStatus;
+  /** Kill-chain steps the incident reached. */
+  steps?: Step[];
+}
+
+export type IncidentPatch = Partial<{
+  title: string;
+  hostId: number | null;
+  severity: Severity;
+  status: IncidentStatus;
+  steps: Step[];
+}>;
+
+export interface Incident {
+  id: number;
+  title: string;
+  hostId: number | null;
+  severity: Severity;
+  status: IncidentStatus;
+  steps: Step[];
+  createdAt: Date;
+  updatedAt: Date;
+  /** Linked finding row ids, ascending. */
+  findingIds: number[];
+}
