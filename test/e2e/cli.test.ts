@@ -158,3 +158,27 @@ describe('cli: help and version', () => {
     assert.equal(run(['frobnicate']).code, 2);
   });
 });
+
+describe('cli: demo', () => {
+  test('demo generates, scans and stores the incident, shows steps ①–⑤, writes reports', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emoguard-demo-test-'));
+    const r = run(['demo', '--out', join(dir, 'corpus'), '--db', join(dir, 'demo.db')]);
+    assert.equal(r.code, 0, r.stderr);
+    for (const id of [
+      'mail.display-name-spoof',
+      'mail.office-attachment',
+      'vba.macro-present',
+      'vba.autoexec-entrypoint',
+      'vba.wmi-process-create',
+      'vba.encoded-powershell',
+      'powershell.download-and-execute',
+    ]) {
+      assert.match(r.stdout, new RegExp(id.replace('.', '\\.')), id);
+    }
+    assert.match(r.stdout, /malicious +mail\/請求書_202611\.eml/);
+    assert.match(r.stdout, /clean +documents\/format-tables\.bas/);
+    const html = readFileSync(join(dir, 'corpus', 'report.html'), 'utf8');
+    assert.match(html, /vba\.autoexec-execution-chain/);
+    assert.doesNotMatch(html, /https?:\/\/203\.0\.113/); // IOCs are defanged in reports
+  });
+});

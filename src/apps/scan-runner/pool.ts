@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Limits } from '../../core/index.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
@@ -24,6 +24,18 @@ interface Slot {
 const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 /**
+ * Starts a worker. From dist/ the script is JavaScript; under tsx (tests, `make bench`) it is TypeScript,
+ * and Node 20 does not apply the parent's `--import tsx` hooks to workers, so the worker registers them
+ * itself before importing the script.
+ */
+function startWorker(url: URL, options: WorkerOptions): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+/**
  * Worker threads that scan inputs in parallel. Each task has a watchdog (`maxTimePerInputMs`): a worker
  * stuck in a synchronous loop on a hostile input is terminated and replaced, and the input is reported as
  * not fully scanned. A worker's heap is capped so one input cannot take the machine's memory.
@@ -38,6 +50,8 @@ export class ScanPool {
   constructor(
     private readonly size: number,
     private readonly limits: Limits,
+    /** The worker script; tests substitute one that hangs or crashes on demand. */
+    private readonly workerUrl: URL = WORKER_URL,
   ) {}
 
   run(task: PoolTask): Promise<PoolReply> {
@@ -81,7 +95,9 @@ export class ScanPool {
       8192,
       Math.max(512, Math.floor(totalmem() / 1024 / 1024 / (this.size + 1))),
     );
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    const worker = startWorker(this.workerUrl, {
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    });
     const slot: Slot = { worker };
     worker.on('message', (reply: WorkerReply) => {
       if (!slot.task || slot.task.id !== reply.id) return;

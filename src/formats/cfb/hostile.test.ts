@@ -92,6 +92,12 @@ describe('cfb: hostile sector chains', () => {
     assert.deepEqual(cfb.readStream('Big'), BIG);
   });
 
+  it('FAT sector count of zero with FAT sectors listed → E_CFB_BAD_HEADER, list used', () => {
+    const cfb = parseCfb(withU32(built.bytes, 44, 0));
+    assert.deepEqual(codes(cfb), ['E_CFB_BAD_HEADER']);
+    assert.deepEqual(cfb.readStream('Big'), BIG);
+  });
+
   it('DIFAT chain that loops → E_CFB_SECTOR_CYCLE, no hang', () => {
     const chained = buildCfb({ streams: [{ path: 'Big', data: BIG }], isDifatChained: true });
     const difat = chained.difatSectors[0]!;

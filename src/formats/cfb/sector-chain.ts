@@ -141,12 +141,23 @@ function collectFatSectors(
   source: SectorSource,
   anomalies: Anomaly[],
 ): number[] {
-  // SECURITY: a FAT cannot need more sectors than the file has; the declared count is clamped to that.
-  const wanted = Math.min(header.numFatSectors, source.count);
-  if (header.numFatSectors > source.count) {
+  let declared = header.numFatSectors;
+  if (declared === 0 && (header.difat[0] ?? FREESECT) <= MAXREGSECT) {
+    // A zero count with FAT sectors listed is a broken writer, not an empty file: trust the list.
+    declared = header.difat.findIndex((sector) => sector > MAXREGSECT);
+    if (declared < 0) declared = HEADER_DIFAT_ENTRIES;
     anomalies.push({
       code: 'E_CFB_BAD_HEADER',
-      message: `header declares ${header.numFatSectors} FAT sectors, the file has ${source.count} sectors`,
+      message: `header declares 0 FAT sectors but lists ${declared}`,
+      offset: 44,
+    });
+  }
+  // SECURITY: a FAT cannot need more sectors than the file has; the declared count is clamped to that.
+  const wanted = Math.min(declared, source.count);
+  if (declared > source.count) {
+    anomalies.push({
+      code: 'E_CFB_BAD_HEADER',
+      message: `header declares ${declared} FAT sectors, the file has ${source.count} sectors`,
       offset: 44,
     });
   }

@@ -61,6 +61,12 @@ export function encodeCodePage(text: string, codePage: number): Uint8Array {
   return new Uint8Array(iconv.encode(text, encoding));
 }
 
+/** True when `text` survives a round trip through the code page (no `?` substitutions). */
+export function isEncodable(text: string, codePage: number): boolean {
+  const encoding = codePageEncoding(codePage);
+  return encoding !== undefined && iconv.decode(iconv.encode(text, encoding), encoding) === text;
+}
+
 /** UTF-16LE, as the `*UNICODE` records of the dir stream store names. */
 export function decodeUtf16(bytes: Uint8Array): string {
   let text = '';

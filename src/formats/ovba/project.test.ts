@@ -185,6 +185,19 @@ describe('ovba: readVbaProjects', () => {
     assert.deepEqual(p!.modules.map((m) => m.name).sort(), ['Module1', 'Module2']);
   });
 
+  it('many modules sharing one compressed bomb → E_OVBA_OUTPUT_LIMIT, total output bounded', () => {
+    const modules = Array.from({ length: 200 }, (_, i) => ({ name: `M${i}`, streamName: 'Bomb' }));
+    const bytes = buildVbaCfb({
+      root: '',
+      dir: compressOvba(buildDir({ modules })),
+      streams: [{ name: 'Bomb', data: compressOvba(new Uint8Array(1 << 20)) }],
+    });
+    const [p] = readVbaProjects(parseCfb(bytes), { maxTotalBytes: 4 << 20 });
+    assert.ok(codes(p!).includes('E_OVBA_OUTPUT_LIMIT'));
+    const total = p!.modules.reduce((n, m) => n + m.code.length, 0);
+    assert.ok(total <= 4 << 20, `total ${total}`);
+  });
+
   it('a file without VBA has no projects', () => {
     assert.deepEqual(project(buildVbaCfb()), []);
   });

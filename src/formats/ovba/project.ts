@@ -2,7 +2,8 @@ import type { Anomaly } from '../../core/index.js';
 import type { CfbFile } from '../cfb/index.js';
 import { decodeCodePage, DEFAULT_CODE_PAGE } from './codepage.js';
 import { decompressOvba, MAX_OVBA_OUTPUT } from './decompress.js';
-import { DIR, type DirReference, parseDir, type VbaDir } from './dir.js';
+import { DIR } from './dir-records.js';
+import { type DirReference, parseDir, type VbaDir } from './dir.js';
 import { type ModuleKind, parseProjectText } from './project-text.js';
 import { findSourceContainers } from './scan.js';
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/index.js';
 import { encodeCodePage, encodeUtf16 } from './codepage.js';
-import { DIR } from './dir.js';
+import { DIR } from './dir-records.js';
 import { encryptProjectData } from './project-text.js';
 
 /** A module to write. `code` is stored verbatim: see `vbaModuleSource` for the Attribute header. */
@@ -13,7 +13,10 @@ export interface VbaModuleSpec {
 
 export interface VbaProjectSpec {
   modules: VbaModuleSpec[];
-  /** PROJECTCODEPAGE for names and source. Default 1252; 932 for Japanese. */
+  /**
+   * PROJECTCODEPAGE for names and source (932 for Japanese, 1251 Cyrillic …). Default: 1252 when all
+   * text fits in it, else 932; text that does not fit the code page is refused (ConfigError).
+   */
   codePage?: number;
   /** PROJECTNAME. Default 'Project'. */
   projectName?: string;

@@ -79,6 +79,20 @@ describe('ovba: writers', () => {
     roundTrip(bytes, JAPANESE, 'Macros', 932);
   });
 
+  it('picks cp932 by itself for Japanese text when no code page is given', () => {
+    const bytes = buildOleWordDocument({ text: '請求書', modules: JAPANESE });
+    roundTrip(bytes, JAPANESE, 'Macros', 932);
+    const word = parseCfb(bytes).readStream('WordDocument')!;
+    assert.ok(new TextDecoder('utf-16le').decode(word.subarray(0x200)).startsWith('請求書'));
+  });
+
+  it('refuses text the given code page cannot hold → ConfigError E_OVBA_UNENCODABLE', () => {
+    assert.throws(
+      () => buildVbaProjectBin({ modules: JAPANESE, codePage: 1252 }),
+      (e: unknown) => e instanceof ConfigError && e.code === 'E_OVBA_UNENCODABLE',
+    );
+  });
+
   it('buildVbaProjectBin puts the project at the root, as vbaProject.bin in a .docm', () => {
     roundTrip(buildVbaProjectBin({ modules: WESTERN }), WESTERN, '', 1252);
   });

@@ -1,6 +1,7 @@
 import * as CFB from 'cfb';
+import { ConfigError } from '../../core/index.js';
 import { compressOvba } from './compress.js';
-import { encodeCodePage } from './codepage.js';
+import { encodeCodePage, encodeUtf16, isEncodable } from './codepage.js';
 import {
   buildDirStream,
   buildProjectStream,
@@ -23,7 +24,7 @@ export interface VbaProjectCfbSpec extends VbaProjectSpec {
 }
 
 export interface OleWordDocumentSpec extends VbaProjectSpec {
-  /** Body text, kept in the WordDocument stream (cp1252). */
+  /** Body text, kept in the WordDocument stream (cp1252, or UTF-16LE when it does not fit). */
   text: string;
   /** Title in \x05SummaryInformation. */
   title?: string;
@@ -41,8 +42,9 @@ const WORD_CLSID = '0609020000000000c000000000000046';
  * @example
  * const bin = buildVbaProjectCfb({ root: 'Macros', modules: [{ name: 'Module1', code: src }] });
  */
-export function buildVbaProjectCfb(spec: VbaProjectCfbSpec): Uint8Array {
-  checkSpec(spec);
+export function buildVbaProjectCfb(input: VbaProjectCfbSpec): Uint8Array {
+  checkSpec(input);
+  const spec = { ...input, codePage: resolveCodePage(input) };
   const container = CFB.utils.cfb_new(spec.rootClsid ? { CLSID: spec.rootClsid } : undefined);
   const base = spec.root ? `${spec.root.replace(/\/+$/, '')}/` : '';
   const add = (path: string, data: Uint8Array): void => {
@@ -107,6 +109,27 @@ function dropSeedStream(bytes: Uint8Array): Uint8Array {
   return bytes;
 }
 
+/** Code pages tried, in order, when the spec names none: Western, then Japanese. */
+const AUTO_CODE_PAGES = [1252, 932];
+
+/**
+ * The project code page. An explicit one must hold every name and module losslessly; without one, the
+ * first of cp1252 and cp932 that does is used. Either way a `?` never silently replaces a character.
+ */
+function resolveCodePage(spec: VbaProjectSpec): number {
+  const texts = [spec.projectName ?? '', ...spec.modules.flatMap((m) => [m.name, m.code])];
+  const fits = (codePage: number): boolean => texts.every((text) => isEncodable(text, codePage));
+  const candidates = spec.codePage === undefined ? AUTO_CODE_PAGES : [spec.codePage];
+  const found = candidates.find(fits);
+  if (found === undefined) {
+    throw new ConfigError(
+      'E_OVBA_UNENCODABLE',
+      `module text cannot be written in code page ${candidates.join(' or ')}; set codePage`,
+    );
+  }
+  return found;
+}
+
 /** The raw vbaProject.bin of a .docm/.xlsm: the VBA project at the root. */
 export function buildVbaProjectBin(spec: VbaProjectSpec): Uint8Array {
   return buildVbaProjectCfb({ ...spec, root: '' });
@@ -159,9 +182,12 @@ export function vbaModuleSource(
   return `${[...attributes, ...lines].join('\r\n')}\r\n`;
 }
 
-/** [MS-DOC] 2.5.2 FibBase: wIdent 0xA5EC, nFib 0x00C1 (Word 97), fWhichTblStm and fExtChar set. */
+/**
+ * [MS-DOC] 2.5.2 FibBase: wIdent 0xA5EC, nFib 0x00C1 (Word 97), fWhichTblStm and fExtChar set. The
+ * text follows as cp1252 when it fits, else UTF-16LE, the two forms Word stores text in (2.4.1).
+ */
 function buildWordDocumentStream(text: string): Uint8Array {
-  const body = encodeCodePage(text, 1252);
+  const body = isEncodable(text, 1252) ? encodeCodePage(text, 1252) : encodeUtf16(text);
   const out = new Uint8Array(0x200 + body.length);
   const view = new DataView(out.buffer);
   view.setUint16(0x00, 0xa5ec, true);
