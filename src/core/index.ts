@@ -5,6 +5,7 @@
 export * from './anomaly.js';
 export * from './artifact.js';
 export * from './attack.js';
+export * from './bytes.js';
 export * from './engine.js';
 export * from './errors.js';
 export * from './extracted.js';

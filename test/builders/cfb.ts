@@ -1,3 +1,4 @@
+import { concatBytes } from '../../src/core/index.js';
 /**
  * Hand-built MS-CFB files for tests: a small, valid writer whose layout is returned, plus helpers that
  * break one thing at a time (a FAT entry, a directory pointer, a size, the file's end). The `cfb` npm
@@ -242,15 +243,7 @@ function writeEntry(view: DataView, base: number, node: Node): void {
   view.setUint32(base + 120, node.type === 1 ? 0 : (node.data?.length ?? 0), true);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+const concat = concatBytes;
 
 // --- breakage: each returns a modified copy -------------------------------------------------------
 

@@ -6,7 +6,8 @@
  */
 import iconv from 'iconv-lite';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { resolveLimits, sha256Hex, type AnalysisContext } from '../../src/core/index.js';
+import { makeContext } from '../support/engine-context.js';
+import type { AnalysisContext } from '../../src/core/index.js';
 
 export interface MimeAttachmentSpec {
   filename?: string;
@@ -236,28 +237,7 @@ export function buildForwardMail(inner: Uint8Array): Uint8Array {
   );
 }
 
-/**
- * An AnalysisContext built by hand, as the pipeline builds one for a top-level .eml input: default
- * limits, a Map-backed memo, no deadline and an unlimited child byte budget.
- */
+/** The context the pipeline gives the mail engine for a top-level .eml input. */
 export function buildMailContext(bytes: Uint8Array, name = 'mail.eml'): AnalysisContext {
-  const memo = new Map<string, unknown>();
-  return {
-    artifact: {
-      path: name,
-      name,
-      sha256: sha256Hex(bytes),
-      size: bytes.length,
-      type: 'eml',
-      depth: 0,
-    },
-    bytes,
-    limits: resolveLimits(),
-    memo<T>(key: string, compute: () => T): T {
-      if (!memo.has(key)) memo.set(key, compute());
-      return memo.get(key) as T;
-    },
-    checkDeadline() {},
-    remainingBytes: () => Number.MAX_SAFE_INTEGER,
-  };
+  return makeContext(bytes, { name, type: 'eml' });
 }

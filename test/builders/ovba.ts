@@ -1,3 +1,4 @@
+import { concatBytes } from '../../src/core/index.js';
 /**
  * Hand-built MS-OVBA pieces for tests: dir streams record by record (so optional records can be left
  * out, reordered or broken), module streams with a fake PerformanceCache before the source, and VBA
@@ -14,15 +15,7 @@ const u32 = (n: number): Uint8Array =>
   new Uint8Array([n, n >> 8, n >> 16, n >>> 24].map((b) => b & 0xff));
 const u16 = (n: number): Uint8Array => new Uint8Array([n & 0xff, (n >> 8) & 0xff]);
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+export const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** Id (u16), Size (u32), Data. */
 export function dirRecord(id: number, data: Uint8Array): Uint8Array {

@@ -51,5 +51,12 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
 }
 
 function defaultIO(): CliIO {
+  // `emoguard scan … | head`: a reader that stops early is not an error; stop quietly like other tools.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? EXIT_OK);
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

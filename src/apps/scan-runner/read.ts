@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { concatBytes } from '../../core/index.js';
 
 export interface ReadInput {
   bytes: Uint8Array;
@@ -41,11 +42,5 @@ export async function readStdin(maxBytes: number): Promise<ReadInput> {
       kept += part.length;
     }
   }
-  const bytes = new Uint8Array(kept);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return { bytes, size };
+  return { bytes: concatBytes(chunks), size };
 }

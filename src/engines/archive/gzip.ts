@@ -7,8 +7,9 @@ import {
   type AnalysisContext,
   type Anomaly,
   type EngineOutput,
+  concatBytes,
 } from '../../core/index.js';
-import { concatBytes, crc32 } from '../../formats/zip/index.js';
+import { crc32 } from '../../formats/zip/index.js';
 import { findingsForAnomalies } from './findings.js';
 
 /**

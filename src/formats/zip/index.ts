@@ -10,7 +10,7 @@ export { centralDirectoryNames, findEndOfCentralDirectory, isZip } from './sniff
 export type { EndOfCentralDirectory } from './sniff.js';
 export { isShiftJis, decodeShiftJis } from './shift-jis.js';
 export { crc32 } from './crc32.js';
-export { concatBytes, encodeZipRecords, writeZip } from './write.js';
+export { encodeZipRecords, writeZip } from './write.js';
 export type { EncodeZipOptions, WriteZipFile, ZipRecord } from './write.js';
 export { MAX_ZIP_ENTRIES } from './types.js';
 export type { ListZipOptions, ReadZipEntryOptions, ZipEntry, ZipListing } from './types.js';

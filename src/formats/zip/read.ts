@@ -20,10 +20,10 @@ import {
   FormatError,
   LimitError,
   type ErrorCode,
+  concatBytes,
 } from '../../core/index.js';
 import { handleOf } from './handles.js';
 import type { ReadZipEntryOptions, ZipEntry } from './types.js';
-import { concatBytes } from './write.js';
 import { READER_OPTIONS } from './zipjs.js';
 
 const METHOD_STORED = 0;

@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import { FormatError } from '../../core/index.js';
+import { FormatError, concatBytes } from '../../core/index.js';
 import { crc32 } from './crc32.js';
 
 /**
@@ -144,14 +144,4 @@ export function writeZip(
     records,
     options.comment === undefined ? {} : { comment: encoder.encode(options.comment) },
   );
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
