@@ -12,6 +12,8 @@ export const FILE_TYPES = [
   'cab',
   'iso',
   'rtf',
+  'sylk', // Excel SYLK (.slk): XLM formulas in text
+  'activemime', // MSO ActiveMime blob (editdata.mso in MHTML / Word 2003 XML), zlib-compressed OLE
   'pdf',
   'pe',
   'elf',
@@ -26,6 +28,8 @@ export const FILE_TYPES = [
   'powershell', // PowerShell script or decoded -EncodedCommand
   'script', // other script text: JS, VBS, batch
   'evtx',
+  'jsonl', // JSON Lines / JSON logs (evtx-rs layout, ECS, NXLog, Zeek JSON, Suricata eve.json)
+  'log', // text logs with a known header (Zeek TSV, Squid access.log)
   'minidump',
   'pcap',
   'pcapng',

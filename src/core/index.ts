@@ -12,6 +12,7 @@ export * from './extracted.js';
 export * from './filetype.js';
 export * from './finding.js';
 export * from './hash.js';
+export * from './hunt.js';
 export * from './limits.js';
 export * from './scan-findings.js';
 export * from './scan-result.js';
