@@ -37,6 +37,8 @@ export interface DetectionRule {
 
 /** One hit of a hunt engine; printed as one JSON line by `hunt --json` and stored as a finding. */
 export interface Detection {
+  /** The hunt engine that made it (`sigma`, `ioc`, `chain`); stamped by the pipeline when absent. */
+  engine?: string;
   rule: DetectionRule;
   source: EventSource;
   host?: string;

@@ -9,3 +9,7 @@
 export { scanInput } from './scan.js';
 export type { ScanInput, ScanOptions } from './scan.js';
 export { ENGINES } from './registry.js';
+export { newHuntStats, runHunt } from './hunt.js';
+export type { HuntStats } from './hunt.js';
+export { huntResult, MAX_EVIDENCE_PER_RULE } from './hunt-results.js';
+export type { HuntInputInfo } from './hunt-results.js';
