@@ -18,7 +18,15 @@ export interface ChildInput {
   typeHint?: FileType;
   /** Size as stored in the container, for the ratio check of the pipeline. */
   compressedSize?: number;
+  /**
+   * What the parent knows that helps analyse the child, handed to the child's engines through
+   * `ctx.memo(key)`: e.g. archive passwords written in the mail body (HINT_ARCHIVE_PASSWORDS).
+   */
+  hints?: Readonly<Record<string, unknown>>;
 }
+
+/** Hint key: candidate passwords for an encrypted archive, found by whoever delivered it (a mail body). */
+export const HINT_ARCHIVE_PASSWORDS = 'archive.passwords';
 
 /** What one engine returns for one artifact. */
 export interface EngineOutput {

@@ -11,8 +11,9 @@ export function createContext(
   limits: Readonly<Limits>,
   budget: InputBudget,
   deadline: number,
+  hints: Readonly<Record<string, unknown>> = {},
 ): AnalysisContext {
-  const memos = new Map<string, unknown>();
+  const memos = new Map<string, unknown>(Object.entries(hints));
   return {
     artifact,
     bytes,

@@ -24,7 +24,11 @@ export const MAX_EVIDENCE_PER_RULE = 20;
  * one finding per (engine rule, host) with the first matching records as evidence. Finding ids are
  * `<engine>.<rule id>`: stable for a given rule.
  */
-export function huntResult(input: HuntInputInfo, detections: readonly Detection[], maxEvidenceChars = 512): ScanResult {
+export function huntResult(
+  input: HuntInputInfo,
+  detections: readonly Detection[],
+  maxEvidenceChars = 512,
+): ScanResult {
   const groups = new Map<string, { finding: Finding; count: number }>();
   for (const d of detections) {
     const key = `${d.engine ?? ''}\u0000${d.rule.id}\u0000${d.host ?? ''}`;
@@ -46,7 +50,10 @@ export function huntResult(input: HuntInputInfo, detections: readonly Detection[
     group.count++;
     if (group.finding.evidence.length < MAX_EVIDENCE_PER_RULE) {
       group.finding.evidence.push({
-        location: d.source.recordId !== undefined ? `record ${d.source.recordId}` : `line ${d.source.line ?? '?'}`,
+        location:
+          d.source.recordId !== undefined
+            ? `record ${d.source.recordId}`
+            : `line ${d.source.line ?? '?'}`,
         ...(d.source.line !== undefined ? { line: d.source.line } : {}),
         text: clipText(summarise(d), maxEvidenceChars),
         note: [d.host, d.time].filter(Boolean).join(' '),
@@ -59,7 +66,9 @@ export function huntResult(input: HuntInputInfo, detections: readonly Detection[
     }
     return finding;
   });
-  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
+  findings.sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id),
+  );
   return {
     ...input,
     verdict: verdictOf(findings),
@@ -73,7 +82,15 @@ export function huntResult(input: HuntInputInfo, detections: readonly Detection[
 function summarise(d: Detection): string {
   if (d.ioc) return `${d.ioc.type} ${d.ioc.value} (${d.ioc.feed})`;
   const data = eventFields(d.event);
-  for (const key of ['CommandLine', 'ScriptBlockText', 'Image', 'TargetObject', 'TargetFilename', 'QueryName', 'DestinationIp']) {
+  for (const key of [
+    'CommandLine',
+    'ScriptBlockText',
+    'Image',
+    'TargetObject',
+    'TargetFilename',
+    'QueryName',
+    'DestinationIp',
+  ]) {
     const value = data[key];
     if (typeof value === 'string' && value !== '') return `${key}: ${value}`;
   }

@@ -30,7 +30,13 @@ test('hunt: engines see the events of their kind, finish runs last, detections a
   const out: Detection[] = [];
   for await (const d of runHunt([event(1), event(2), event(3, 'network')], [engine])) out.push(d);
   assert.deepEqual(seen, [1, 2]);
-  assert.deepEqual(out.map((d) => [d.engine, d.rule.id]), [['test', 'r1'], ['test', 'corr']]);
+  assert.deepEqual(
+    out.map((d) => [d.engine, d.rule.id]),
+    [
+      ['test', 'r1'],
+      ['test', 'corr'],
+    ],
+  );
 });
 
 test('hunt: an engine that throws on one event is counted and the hunt goes on', async () => {
@@ -51,8 +57,14 @@ test('hunt: an engine that throws on one event is counted and the hunt goes on',
 });
 
 test('hunt results: one finding per rule and host, evidence capped, verdict from levels', () => {
-  const detections = Array.from({ length: 30 }, (_, i) => ({ ...detection(event(i)), engine: 'sigma' }));
-  const r = huntResult({ path: 'x.evtx', sha256: 'a'.repeat(64), size: 1, type: 'evtx' }, detections);
+  const detections = Array.from({ length: 30 }, (_, i) => ({
+    ...detection(event(i)),
+    engine: 'sigma',
+  }));
+  const r = huntResult(
+    { path: 'x.evtx', sha256: 'a'.repeat(64), size: 1, type: 'evtx' },
+    detections,
+  );
   assert.equal(r.findings.length, 1);
   assert.equal(r.findings[0]!.id, 'sigma.r1');
   assert.equal(r.findings[0]!.evidence.length, 21);

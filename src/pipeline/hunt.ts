@@ -1,9 +1,4 @@
-import {
-  describeError,
-  type Detection,
-  type HuntEngine,
-  type LogEvent,
-} from '../core/index.js';
+import { describeError, type Detection, type HuntEngine, type LogEvent } from '../core/index.js';
 
 export interface HuntStats {
   events: number;

@@ -44,6 +44,7 @@ interface Node {
   parent?: string;
   relation?: string;
   typeHint?: FileType;
+  hints?: Readonly<Record<string, unknown>>;
 }
 
 // Types too generic to overrule what the extractor knows the bytes are.
@@ -101,7 +102,7 @@ async function analyze(
     ...(node.relation === undefined ? {} : { relation: node.relation }),
   };
   const deadline = started + limits.maxTimePerArtifactMs;
-  const ctx = createContext(artifact, node.bytes, limits, budget, deadline);
+  const ctx = createContext(artifact, node.bytes, limits, budget, deadline, node.hints);
   const extracted = emptyExtracted();
   const children: ChildInput[] = [];
   for (const engine of engines) {
@@ -174,6 +175,7 @@ async function scanChildren(
       parent: artifact.sha256,
       relation: child.relation,
       ...(child.typeHint === undefined ? {} : { typeHint: child.typeHint }),
+      ...(child.hints === undefined ? {} : { hints: child.hints }),
     };
     result.children.push(await analyze(node, engines, limits, budget));
   }

@@ -2,6 +2,7 @@ import {
   checkRatio,
   DefenseError,
   findingForError,
+  HINT_ARCHIVE_PASSWORDS,
   LimitError,
   type AnalysisContext,
   type Anomaly,
@@ -16,7 +17,7 @@ import { cappedEvidence, encryptedMember, findingsForAnomalies } from './finding
  * Memo key under which a caller may seed candidate passwords for this artifact's encrypted members
  * (the mail layer, from the message body). The engine itself invents none.
  */
-export const ARCHIVE_PASSWORDS_MEMO = 'archive.passwords';
+export const ARCHIVE_PASSWORDS_MEMO = HINT_ARCHIVE_PASSWORDS;
 
 // A wrong password is caught by a 1- or 2-byte check only; a false accept then fails here instead.
 const WRONG_PASSWORD = new Set([

@@ -1,4 +1,5 @@
 import {
+  HINT_ARCHIVE_PASSWORDS,
   limitExceeded,
   parseError,
   type AnalysisContext,
@@ -8,6 +9,7 @@ import {
 } from '../../core/index.js';
 import { extractIndicators, MAX_INDICATORS_PER_KIND } from '../../formats/indicators/index.js';
 import {
+  findPasswordCandidates,
   MIME_LIMIT_CODES,
   parseMail,
   type MailAttachment,
@@ -102,6 +104,9 @@ export async function analyzeMail(ctx: AnalysisContext): Promise<EngineOutput> {
   reportAnomalies(mail, sink);
   checkSender(mail, report);
   const hasPasswordHint = PASSWORD_HINT.test((mail.text ?? '').slice(0, 64 * 1024));
+  // Emotet 2020: the ZIP is encrypted and its password is in the body; the archive engine tries them.
+  const passwords = findPasswordCandidates(mail.subject, mail.text);
+  const hints = passwords.length > 0 ? { hints: { [HINT_ARCHIVE_PASSWORDS]: passwords } } : {};
   const children: ChildInput[] = [];
   for (const [index, attachment] of mail.attachments.entries()) {
     ctx.checkDeadline();
@@ -112,6 +117,7 @@ export async function analyzeMail(ctx: AnalysisContext): Promise<EngineOutput> {
       bytes: attachment.bytes,
       relation: 'attachment',
       ...(attachment.isNestedMessage ? { typeHint: 'eml' as const } : {}),
+      ...hints,
     });
   }
   ctx.checkDeadline();

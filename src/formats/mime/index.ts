@@ -9,6 +9,7 @@
 export { parseAuthenticationResults } from './auth-results.js';
 export { decodeEncodedWords } from './encoded-words.js';
 export { MAX_MAIL_HEADERS } from './headers.js';
+export { findPasswordCandidates, MAX_PASSWORD_CANDIDATES } from './passwords.js';
 export { looksLikeMail } from './looks-like-mail.js';
 export {
   MAX_MAIL_ATTACHMENTS,

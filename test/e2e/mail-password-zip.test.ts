@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { demoMacroModules } from '../../src/apps/demo/index.js';
+import { walkResults } from '../../src/core/index.js';
+import { buildOleWordDocument } from '../../src/formats/ovba/index.js';
+import { scanInput } from '../../src/pipeline/index.js';
+import { buildMime } from '../builders/mime.js';
+import { buildEncryptedZip } from '../builders/zip.js';
+
+// Emotet 2020: an encrypted ZIP with the macro document; the password is in the mail body.
+async function passwordZipMail(body: string, encryption: 'zipcrypto' | 'aes'): Promise<Uint8Array> {
+  const doc = buildOleWordDocument({ text: 'invoice', modules: demoMacroModules() });
+  const zip = await buildEncryptedZip([{ name: 'invoice.doc', data: doc }], {
+    password: 'Xk29aQ',
+    encryption,
+  });
+  return buildMime({
+    subject: '請求書送付の件',
+    text: body,
+    attachments: [{ filename: 'invoice.zip', content: zip, contentType: 'application/zip' }],
+  });
+}
+
+for (const encryption of ['zipcrypto', 'aes'] as const) {
+  test(`mail → ${encryption} ZIP opened with the password from the body → malicious macro document`, async () => {
+    const mail = await passwordZipMail(
+      '添付ファイルをご確認ください。\r\nパスワード：Xk29aQ\r\n',
+      encryption,
+    );
+    const result = await scanInput({ path: 'mail.eml', bytes: mail });
+    const doc = [...walkResults(result)]
+      .map(([n]) => n)
+      .find((n) => n.path.endsWith('invoice.doc'));
+    assert.equal(doc?.type, 'ole');
+    assert.ok(doc?.findings.some((f) => f.id === 'vba.autoexec-execution-chain'));
+    assert.equal(result.verdict, 'malicious');
+  });
+}
+
+test('mail → encrypted ZIP without a usable password stays unscanned and suspicious, never clean', async () => {
+  const mail = await passwordZipMail('添付ファイルをご確認ください。\r\n', 'aes');
+  const result = await scanInput({ path: 'mail.eml', bytes: mail });
+  const ids = [...walkResults(result)].flatMap(([n]) => n.findings.map((f) => f.id));
+  assert.ok(ids.includes('archive.encrypted-member'));
+  assert.equal(result.verdict, 'suspicious');
+});
