@@ -18,6 +18,7 @@ export const ATTACK_TECHNIQUES: Readonly<Record<string, string>> = {
   'T1059.005': 'Command and Scripting Interpreter: Visual Basic',
   'T1059.007': 'Command and Scripting Interpreter: JavaScript',
   T1027: 'Obfuscated Files or Information',
+  'T1027.001': 'Obfuscated Files or Information: Binary Padding',
   'T1027.010': 'Obfuscated Files or Information: Command Obfuscation',
   T1140: 'Deobfuscate/Decode Files or Information',
   T1105: 'Ingress Tool Transfer',

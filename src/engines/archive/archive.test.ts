@@ -60,7 +60,7 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 test('archive: declares archive.* findings with known ATT&CK ids', () => {
   assert.deepEqual(
     archiveEngine.findings.map((f) => f.def.id),
-    ['archive.encrypted-member'],
+    ['archive.encrypted-member', 'archive.padded-member'],
   );
   assert.deepEqual(archiveEngine.types, ['zip', 'gzip']);
 });
@@ -108,18 +108,37 @@ test('archive: real deflate data, maxRatio just above / just below its ratio →
   assert.deepEqual([ids(over), names(over)], [['scan.limit-exceeded'], []]);
 });
 
-test('archive: declared ratio just over maxRatio → member skipped (scan.limit-exceeded), the rest go on', async () => {
+test('archive: declared ratio just over maxRatio → the real bytes are read under the ratio cap, the lie noted', async () => {
   const out = await run(ratioZip(51), { limits: { maxRatio: 50 } });
-  assert.deepEqual(ids(out), ['scan.limit-exceeded']);
-  assert.equal(out.findings?.[0]?.evidence[0]?.location, 'claim.bin');
-  assert.match(out.findings?.[0]?.evidence[0]?.text ?? '', /E_LIMIT_RATIO/);
-  assert.deepEqual(names(out), ['next.txt']);
+  assert.deepEqual(ids(out), ['scan.parse-error']);
+  assert.match(out.findings?.[0]?.evidence[0]?.text ?? '', /E_ZIP_SIZE_MISMATCH/);
+  assert.deepEqual(names(out), ['claim.bin', 'next.txt']);
+  assert.equal(out.children?.[0]?.bytes.length, 10);
 });
 
-test('archive: 50 MiB zip bomb → stopped by the default ratio limit before inflating', async () => {
+test('archive: 50 MiB zip bomb of zeros → defused: the padding is cut, the member is flagged', async () => {
   const out = await run(buildZipBomb());
+  assert.deepEqual(ids(out), ['archive.padded-member']);
+  assert.deepEqual(names(out), ['zeros.bin']);
+  assert.equal(out.children?.[0]?.bytes.length, 0);
+  assert.match(out.findings?.[0]?.evidence[0]?.note ?? '', /^52428800 bytes of 0x00 padding cut/);
+});
+
+test('archive: a bomb that is not padding stops at compressedSize × maxRatio kept bytes', async () => {
+  const out = await run(buildZip([{ name: 'ab.bin', data: 'AB'.repeat(2_000_000) }]));
   assert.deepEqual(ids(out), ['scan.limit-exceeded']);
   assert.deepEqual(names(out), []);
+});
+
+test('archive: a document padded with 5 MiB of zeros (Emotet 2023) → the document itself is the child', async () => {
+  const doc = new TextEncoder().encode(
+    'Sub AutoOpen()\r\n  Shell "cmd /c echo inert"\r\nEnd Sub\r\n',
+  );
+  const padded = new Uint8Array(doc.length + 5 * 1024 * 1024);
+  padded.set(doc);
+  const out = await run(buildZip([{ name: 'invoice.doc', data: padded }]));
+  assert.deepEqual(ids(out), ['archive.padded-member']);
+  assert.deepEqual(out.children?.[0]?.bytes, doc);
 });
 
 test('archive: member count at maxMembers → all extracted; one over → limit finding, rest skipped', async () => {

@@ -19,7 +19,19 @@ export const encryptedMember = defineFinding({
     'the mail body precisely so that gateways cannot look inside; the archive is never reported clean.',
 });
 
-export const ARCHIVE_FINDINGS = [encryptedMember] as const;
+export const paddedMember = defineFinding({
+  id: 'archive.padded-member',
+  title: 'Archive member inflated with padding to dodge size limits',
+  severity: 'medium',
+  step: '1',
+  attack: ['T1027.001'],
+  description:
+    'The member ends in a long run of one repeated byte (Emotet 2023: a .doc padded with zeros past ' +
+    '500 MB inside a small ZIP, so that scanners with a size cap skip it). The padding was cut and the ' +
+    'real content scanned as the child.',
+});
+
+export const ARCHIVE_FINDINGS = [encryptedMember, paddedMember] as const;
 
 /** Evidence lists are capped so that an archive of 60,000 encrypted members stays one small finding. */
 export const MAX_EVIDENCE_ITEMS = 20;

@@ -1,5 +1,4 @@
 import {
-  checkRatio,
   DefenseError,
   findingForError,
   HINT_ARCHIVE_PASSWORDS,
@@ -8,10 +7,11 @@ import {
   type Anomaly,
   type ChildInput,
   type EngineOutput,
+  type Evidence,
   type Finding,
 } from '../../core/index.js';
 import { listZip, readZipEntry, type ZipEntry, type ZipListing } from '../../formats/zip/index.js';
-import { cappedEvidence, encryptedMember, findingsForAnomalies } from './findings.js';
+import { cappedEvidence, encryptedMember, findingsForAnomalies, paddedMember } from './findings.js';
 
 /**
  * Memo key under which a caller may seed candidate passwords for this artifact's encrypted members
@@ -53,11 +53,21 @@ export async function analyzeZip(ctx: AnalysisContext): Promise<EngineOutput> {
       break;
     }
     try {
-      // SECURITY: the declared ratio is checked before a single byte is inflated.
-      checkRatio(ctx.limits, entry.compressedSize, entry.uncompressedSize, entry.name);
       const maxBytes = Math.min(ctx.limits.maxFileSize, remaining);
       const limit = maxBytes === ctx.limits.maxFileSize ? 'maxFileSize' : 'maxTotalBytes';
-      const read = { maxBytes, limit, anomalies: readAnomalies };
+      let padding: Evidence | undefined;
+      const read = {
+        maxBytes,
+        limit,
+        anomalies: readAnomalies,
+        ...paddedRead(ctx, entry, maxBytes, (bytes, value) => {
+          padding = {
+            location: entry.name,
+            text: entry.name,
+            note: `${bytes} bytes of 0x${value.toString(16).padStart(2, '0')} padding cut; ${entry.uncompressedSize} bytes declared`,
+          };
+        }),
+      };
       const bytes = entry.encrypted
         ? await readEncrypted(entry, read, passwords)
         : await readZipEntry(entry, read);
@@ -66,6 +76,7 @@ export async function analyzeZip(ctx: AnalysisContext): Promise<EngineOutput> {
         continue;
       }
       extracted += bytes.length;
+      if (padding) findings.push(paddedMember(padding));
       children.push({
         name: entry.name,
         bytes,
@@ -83,6 +94,34 @@ export async function analyzeZip(ctx: AnalysisContext): Promise<EngineOutput> {
     );
   }
   return { findings, children };
+}
+
+// A trailing run this long is padding, not document content (real Office files hold runs of a few KiB).
+const PADDING_MIN_RUN = 1024 * 1024;
+// Inflating padding costs time, not memory; this bounds the time (about 2–4 s of zlib here).
+const MAX_PADDED_INFLATE = 2 * 1024 * 1024 * 1024;
+
+/**
+ * Read options for a member whose declared size passes the ratio or size limits: instead of skipping it,
+ * inflate it while cutting a trailing padding run, with the ratio limit applied to the bytes kept.
+ * SECURITY: without padding, a bomb still stops at compressedSize × maxRatio stored bytes.
+ */
+function paddedRead(
+  ctx: AnalysisContext,
+  entry: ZipEntry,
+  maxBytes: number,
+  onTrimmed: (bytes: number, value: number) => void,
+): {
+  maxBytes?: number;
+  trimPadding?: { minRun: number; maxInflated: number; onTrimmed: typeof onTrimmed };
+} {
+  const ratioExceeded =
+    entry.compressedSize > 0 && entry.uncompressedSize / entry.compressedSize > ctx.limits.maxRatio;
+  if (!ratioExceeded && entry.uncompressedSize <= maxBytes) return {};
+  return {
+    maxBytes: Math.min(maxBytes, Math.max(1, entry.compressedSize) * ctx.limits.maxRatio),
+    trimPadding: { minRun: PADDING_MIN_RUN, maxInflated: MAX_PADDED_INFLATE, onTrimmed },
+  };
 }
 
 /** Content with the first candidate password that opens it, or undefined when none does. */

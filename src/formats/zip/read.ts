@@ -23,6 +23,7 @@ import {
   concatBytes,
 } from '../../core/index.js';
 import { handleOf } from './handles.js';
+import { PaddingTrimmer } from './padding.js';
 import type { ReadZipEntryOptions, ZipEntry } from './types.js';
 import { READER_OPTIONS } from './zipjs.js';
 
@@ -104,11 +105,11 @@ export async function readZipEntry(
   }
   const zipEntry = handle.entry;
   if (zipEntry.directory) return new Uint8Array(0);
-  const writer = new CappedWriter(options.maxBytes);
   try {
-    return await zipEntry.getData(writer, getDataOptions(options));
+    if (options.trimPadding)
+      return await readTrimmed(zipEntry, entry, options, options.trimPadding);
+    return await readCapped(zipEntry, entry, options);
   } catch (error) {
-    if (writer.overflowed) throw memberTooLarge(entry.name, options, writer.total);
     const failure = toDefenseError(error, entry.name);
     if (!RECOVERABLE.has(failure.code)) throw failure;
     // The directory lies about sizes (a trick to slip content past readers that trust it), or the
@@ -126,6 +127,20 @@ export async function readZipEntry(
   }
 }
 
+async function readCapped(
+  zipEntry: FileEntry,
+  entry: ZipEntry,
+  options: ReadZipEntryOptions,
+): Promise<Uint8Array> {
+  const writer = new CappedWriter(options.maxBytes);
+  try {
+    return await zipEntry.getData(writer, getDataOptions(options));
+  } catch (error) {
+    if (writer.overflowed) throw memberTooLarge(entry.name, options, writer.total);
+    throw error;
+  }
+}
+
 const RECOVERABLE: ReadonlySet<ErrorCode> = new Set([
   'E_ZIP_SIZE_MISMATCH',
   'E_ZIP_OUT_OF_BOUNDS',
@@ -137,6 +152,46 @@ function getDataOptions(options: ReadZipEntryOptions) {
     ...READER_OPTIONS,
     ...(options.password === undefined ? {} : { password: options.password }),
   };
+}
+
+/** Inflates everything (up to `maxInflated`) but stores only what precedes a trailing padding run. */
+async function readTrimmed(
+  zipEntry: FileEntry,
+  entry: ZipEntry,
+  options: ReadZipEntryOptions,
+  trim: NonNullable<ReadZipEntryOptions['trimPadding']>,
+): Promise<Uint8Array> {
+  const trimmer = new PaddingTrimmer(options.maxBytes, trim.minRun, (actual) =>
+    memberTooLarge(entry.name, options, actual),
+  );
+  let limitHit: LimitError | undefined;
+  const writer = new (class extends Writer<Uint8Array> {
+    override async writeUint8Array(array: Uint8Array): Promise<void> {
+      try {
+        trimmer.push(array);
+        if (trimmer.total > trim.maxInflated)
+          throw memberTooLarge(
+            entry.name,
+            { ...options, maxBytes: trim.maxInflated },
+            trimmer.total,
+          );
+      } catch (error) {
+        limitHit = error as LimitError;
+        throw error;
+      }
+    }
+    override async getData(): Promise<Uint8Array> {
+      return new Uint8Array(0);
+    }
+  })();
+  try {
+    await zipEntry.getData(writer, getDataOptions(options));
+  } catch (error) {
+    throw limitHit ?? error;
+  }
+  const { bytes, trimmed, value } = trimmer.finish();
+  if (trimmed > 0) trim.onTrimmed(trimmed, value);
+  return bytes;
 }
 
 /** Decrypted but still compressed bytes from zip.js, inflated here under the cap. */

@@ -43,4 +43,14 @@ export interface ReadZipEntryOptions {
   limit?: string;
   /** When given, receives a note each time a member was recovered despite a lying or broken header. */
   anomalies?: Anomaly[];
+  /**
+   * Cut a trailing run of one repeated byte of at least `minRun` bytes instead of storing it (padded
+   * documents); `maxBytes` then caps the stored bytes and `maxInflated` the bytes inflated in all.
+   * `onTrimmed` learns how many bytes of which value were cut.
+   */
+  trimPadding?: {
+    minRun: number;
+    maxInflated: number;
+    onTrimmed: (bytes: number, value: number) => void;
+  };
 }
