@@ -44,3 +44,28 @@ test('mail → encrypted ZIP without a usable password stays unscanned and suspi
   assert.ok(ids.includes('archive.encrypted-member'));
   assert.equal(result.verdict, 'suspicious');
 });
+
+test('mbox: every message is scanned as a mail; a macro document in the second one is found', async () => {
+  const doc = buildOleWordDocument({ text: 'invoice', modules: demoMacroModules() });
+  const benign = new TextDecoder().decode(await buildMime({ subject: 'lunch', text: 'at noon?' }));
+  const bad = new TextDecoder('latin1').decode(
+    await buildMime({
+      subject: 'invoice',
+      text: 'see attached',
+      attachments: [{ filename: 'a.doc', content: doc }],
+    }),
+  );
+  const mbox = `From a@example.com Thu Nov 20 09:00:00 2026\n${benign}\n\nFrom b@example.com Thu Nov 20 10:00:00 2026\n${bad}\n`;
+  const result = await scanInput({
+    path: 'inbox.mbox',
+    bytes: Uint8Array.from(mbox, (c) => c.charCodeAt(0)),
+  });
+  assert.equal(result.type, 'mbox');
+  assert.deepEqual(
+    result.children.map((c) => [c.type, c.verdict]),
+    [
+      ['eml', 'clean'],
+      ['eml', 'malicious'],
+    ],
+  );
+});

@@ -7,17 +7,18 @@
  */
 import type { Engine } from '../../core/index.js';
 import { analyzeMail } from './engine.js';
+import { analyzeMbox } from './mbox.js';
 import { MAIL_FINDINGS } from './findings.js';
 
 /**
- * The mail engine, for artifacts sniffed as `eml`.
+ * The mail engine, for artifacts sniffed as `eml`, and `mbox` files split into their messages.
  *
  * @example
  * const out = await mailEngine.analyze(ctx); // out.children: one per attachment
  */
 export const mailEngine: Engine = {
   name: 'mail',
-  types: ['eml'],
+  types: ['eml', 'mbox'],
   findings: MAIL_FINDINGS,
-  analyze: analyzeMail,
+  analyze: (ctx) => (ctx.artifact.type === 'mbox' ? analyzeMbox(ctx) : analyzeMail(ctx)),
 };
