@@ -19,6 +19,7 @@ import { checkAttachment, type Report } from './attachments.js';
 import { checkLinks, decodeEntities, hrefsOf, MAX_LINKS_CHECKED } from './links.js';
 import { checkLure } from './lure.js';
 import { checkSender } from './sender.js';
+import { checkThread } from './thread.js';
 import { FindingSink } from './sink.js';
 
 /** Extensions for unnamed parts, so a child reads as what its sender declared (`part-2.doc`). */
@@ -103,6 +104,7 @@ export async function analyzeMail(ctx: AnalysisContext): Promise<EngineOutput> {
   const report: Report = (finding, evidence) => sink.add(finding, evidence);
   reportAnomalies(mail, sink);
   checkSender(mail, report);
+  checkThread(mail, report);
   const hasPasswordHint = PASSWORD_HINT.test((mail.text ?? '').slice(0, 64 * 1024));
   // Emotet 2020: the ZIP is encrypted and its password is in the body; the archive engine tries them.
   const passwords = findPasswordCandidates(mail.subject, mail.text);

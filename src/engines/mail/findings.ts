@@ -100,6 +100,18 @@ export const displayNameSpoof = defineFinding({
     'this way, under the name and address of a known correspondent.',
 });
 
+export const threadHijack = defineFinding({
+  id: 'mail.thread-hijack-suspect',
+  title: 'Reply inside a conversation the sender was not part of',
+  severity: 'medium',
+  step: '1',
+  attack: ['T1566.001'],
+  description:
+    'A reply (Re:/Fwd:/返信:, In-Reply-To, quoted text) to a conversation between other organisations ' +
+    "— the recipient's, or the one the display name claims — sent from an outside domain. Emotet steals " +
+    'mailboxes and answers their threads from other compromised accounts so the lure reads as a reply.',
+});
+
 export const replyToMismatch = defineFinding({
   id: 'mail.reply-to-mismatch',
   title: 'Reply-To points to another domain than From',
@@ -154,6 +166,7 @@ export const MAIL_FINDINGS = [
   encryptedArchiveAttachment,
   displayNameSpoof,
   replyToMismatch,
+  threadHijack,
   authFail,
   linkToOfficeDocument,
   invoiceLure,
