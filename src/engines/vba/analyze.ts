@@ -23,7 +23,6 @@ import {
 import { macroSources } from './sources.js';
 
 const MAX_EVIDENCE_PER_FINDING = 5;
-const MAX_DEOBFUSCATED = 2000;
 const MAX_COMMAND_CHILDREN = 16;
 
 /** Evidence gathered over every module of one VBA project: a chain may span ThisDocument and Module1. */
@@ -100,15 +99,20 @@ function collectModule(ctx: AnalysisContext, macro: ExtractedMacro, c: Collected
   }
   const revealed = deobfuscate(source.lines, {
     maxStringChars: ctx.limits.maxExtractedChars,
-    maxResults: MAX_DEOBFUSCATED,
+    maxTotalChars: ctx.limits.maxExtractedChars * 4,
     checkDeadline: () => ctx.checkDeadline(),
   });
   const codeLower = code.toLowerCase();
-  for (const { line, value } of revealed) {
+  for (const { line, value, how } of revealed) {
     c.texts.push(value);
     if (/powershell|pwsh/i.test(value)) c.commands.push(value);
     const behaviours = matchBehaviours(value);
-    const evidence = { text: value, line, location, note: 'deobfuscated' };
+    const evidence = {
+      text: value,
+      line,
+      location,
+      note: how === 'folded' ? 'deobfuscated' : `${how} string decoded`,
+    };
     // Folding only counts as hiding when the clear text appears nowhere in the source.
     if (behaviours.length > 0 && !codeLower.includes(value.toLowerCase())) {
       c.hiddenOnlyInDeobfuscation.push(evidence);
@@ -149,6 +153,9 @@ function behaviourFindings(c: Collected, powershell: ExtractedPowerShell[]): Fin
   if (of('download').length > 0) findings.push(F.download(of('download')));
   if (of('write').length > 0) findings.push(F.fileWrite(of('write')));
   if (of('hidden').length > 0) findings.push(F.hiddenWindow(of('hidden')));
+  if (of('win32').length > 0) findings.push(F.win32Api(of('win32')));
+  if (of('injection').length > 0) findings.push(F.shellcodeInjection(of('injection')));
+  if (of('keyword').length > 0) findings.push(F.suspiciousKeyword(of('keyword')));
   if (c.hiddenOnlyInDeobfuscation.length > 0 || c.obfuscationMarkers >= OBFUSCATION_THRESHOLD) {
     const counted = { note: `${c.obfuscationMarkers} Chr/StrReverse/CallByName calls` };
     findings.push(
@@ -157,11 +164,14 @@ function behaviourFindings(c: Collected, powershell: ExtractedPowerShell[]): Fin
   }
   if (c.autoexec.length === 0) return findings;
   // mraptor's rule: AutoExec together with Execute, or with Write/download, is a dropper.
-  const executes = (['wmi', 'shell', 'powershell'] as const).filter((b) => of(b).length > 0);
+  const executes = (['wmi', 'shell', 'powershell', 'injection'] as const).filter(
+    (b) => of(b).length > 0,
+  );
   if (executes.length > 0 || powershell.length > 0) {
     const chain = F.autoexecExecutionChain([c.autoexec[0]!, ...executes.map((b) => of(b)[0]!)]);
     if (executes.includes('wmi')) chain.attack.push('T1047');
     if (executes.includes('powershell') || powershell.length > 0) chain.attack.push('T1059.001');
+    if (executes.includes('injection')) chain.attack.push('T1055');
     findings.push(chain);
   }
   if (of('download').length > 0 || of('write').length > 0) {

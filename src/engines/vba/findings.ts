@@ -90,6 +90,36 @@ export const hiddenWindow = defineFinding({
     "ShowWindow = 0, vbHide or -WindowStyle Hidden keep the started process out of the user's sight.",
 });
 
+export const win32Api = defineFinding({
+  id: 'vba.win32-api',
+  title: 'Macro declares Windows API functions (Declare … Lib)',
+  severity: 'medium',
+  step: '4',
+  attack: ['T1106'],
+  description:
+    'The macro calls DLL functions directly, which macros that only edit documents never need.',
+});
+
+export const shellcodeInjection = defineFinding({
+  id: 'vba.shellcode-injection',
+  title: 'Macro allocates memory and starts code in it (shellcode runner)',
+  severity: 'high',
+  step: '4',
+  attack: ['T1055', 'T1106'],
+  description:
+    'VirtualAlloc/RtlMoveMemory/CreateThread or an enumeration callback: code runs without a new process.',
+});
+
+export const suspiciousKeyword = defineFinding({
+  id: 'vba.suspicious-keyword',
+  title: 'Macro uses capabilities droppers rely on (Environ, CallByName, CreateObject, …)',
+  severity: 'low',
+  step: '3',
+  attack: ['T1059.005'],
+  description:
+    "olevba's remaining suspicious keywords: context for a responder, not evidence alone.",
+});
+
 export const obfuscation = defineFinding({
   id: 'vba.obfuscation',
   title: 'Macro hides strings (Chr, StrReverse, Replace, concatenation)',
@@ -139,6 +169,9 @@ export const VBA_FINDINGS = [
   download,
   fileWrite,
   hiddenWindow,
+  win32Api,
+  shellcodeInjection,
+  suspiciousKeyword,
   obfuscation,
   embeddedUrl,
   autoexecExecutionChain,

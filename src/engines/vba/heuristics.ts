@@ -2,7 +2,16 @@
  * Keyword tables for macro behaviour, grouped as mraptor groups them (AutoExec, Write, Execute) plus the
  * Emotet specifics (WMI, PowerShell). Patterns run on comment-free code and on deobfuscated strings.
  */
-export type Behaviour = 'wmi' | 'shell' | 'powershell' | 'download' | 'write' | 'hidden';
+export type Behaviour =
+  | 'wmi'
+  | 'shell'
+  | 'powershell'
+  | 'download'
+  | 'write'
+  | 'hidden'
+  | 'win32'
+  | 'injection'
+  | 'keyword';
 
 export const BEHAVIOUR_PATTERNS: Readonly<Record<Behaviour, readonly RegExp[]>> = {
   wmi: [/winmgmts:?/i, /\bWin32_Process(?:Startup)?\b/i, /\bWbemScripting\.SWbem\w+/i],
@@ -40,6 +49,28 @@ export const BEHAVIOUR_PATTERNS: Readonly<Record<Behaviour, readonly RegExp[]>> 
     /\bShowWindow\s*=\s*(?:0|False)\b/i,
     /\bvbHide\b/i,
     /-w(?:indowstyle)?\s+(?:hidden|1)\b/i,
+  ],
+  // Declare … Lib: the macro calls Windows directly (olevba "Suspicious: Lib").
+  win32: [/\bDeclare\s+(?:PtrSafe\s+)?(?:Function|Sub)\s+\w+\s+Lib\s+"/i],
+  // Shellcode runners: allocate, copy, start a thread, or abuse an enumeration callback.
+  injection: [
+    /\b(?:VirtualAlloc(?:Ex)?|VirtualProtect|RtlMoveMemory|WriteProcessMemory|CreateRemoteThread|CreateThread|NtCreateThreadEx|QueueUserAPC)\b/i,
+    /\bEnum(?:SystemLanguageGroups|DateFormats|SystemCodePages|Windows|ChildWindows)\w*\b/i,
+  ],
+  // olevba's remaining "Suspicious" keywords: capabilities, not intent.
+  keyword: [
+    /\bEnviron\s*\(/i,
+    /\bCallByName\b/i,
+    /\bApplication\.Run\b/i,
+    /\bExecuteExcel4Macro\b/i,
+    /\bSendKeys\b/i,
+    /\bKill\s+\S/i,
+    /\bFileCopy\b/i,
+    /\bReg(?:Write|Read|Delete)\b/i,
+    /\bCreateObject\s*\(/i,
+    /\bGetObject\s*\(/i,
+    /\bMkDir\b/i,
+    /\bAddFromString\b|\bVBProject\b|\bVBComponents\b/i,
   ],
 };
 
