@@ -33,3 +33,15 @@ test('indicators: at most maxPerKind values per kind', () => {
   const text = Array.from({ length: 50 }, (_, i) => `http://h${i}.example.com/`).join(' ');
   assert.equal(extractIndicators(text, { maxPerKind: 10 }).urls.length, 10);
 });
+
+test('indicators: URL lists joined with * @ , separators (Emotet loaders) are split', () => {
+  const iocs = extractIndicators(
+    "'http://a.example.com/x/*http://b.example.com/y/@https://192.0.2.4/z/,http://c.example.org/'.Split('*')",
+  );
+  assert.deepEqual(iocs.urls, [
+    'http://a.example.com/x/',
+    'http://b.example.com/y/',
+    'https://192.0.2.4/z/',
+    'http://c.example.org/',
+  ]);
+});

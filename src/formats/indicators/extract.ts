@@ -30,8 +30,7 @@ export function extractIndicators(text: string, options: IndicatorOptions = {}):
   const add = (set: Set<string>, value: string) => {
     if (set.size < max) set.add(value);
   };
-  for (const match of plain.matchAll(URL_RE)) {
-    const url = match[0].replace(TRAILING_PUNCT, '');
+  for (const url of [...plain.matchAll(URL_RE)].flatMap((m) => splitJoinedUrls(m[0]))) {
     add(urls, url);
     const host = hostOf(url);
     if (host === undefined) continue;
@@ -48,6 +47,17 @@ export function extractIndicators(text: string, options: IndicatorOptions = {}):
     emails: [...emails],
     files: [...files],
   };
+}
+
+// Droppers keep their payload URLs in one string split at run time (Emotet: "…/x/*http://…/y/@http://…").
+const NEXT_SCHEME = /[*@,;|!]+(?=(?:https?|ftp):\/\/)|(?<=.)(?=(?:https?|ftp):\/\/)/gi;
+
+/** One matched URL run → the URLs joined in it, trailing punctuation and separators cut. */
+function splitJoinedUrls(run: string): string[] {
+  return run
+    .split(NEXT_SCHEME)
+    .map((u) => u.replace(TRAILING_PUNCT, '').replace(/[*@,;|!]+$/, ''))
+    .filter((u) => /^(?:https?|ftp):\/\/./i.test(u));
 }
 
 /** Lower-cased host of an absolute URL, without port, brackets or credentials; undefined if unparsable. */

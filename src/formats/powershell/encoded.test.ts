@@ -50,3 +50,16 @@ test('powershell: normalise backticks, string splits and [char] codes', () => {
     "(New-Object Net.WebClient).('DownloadFile')('http')",
   );
 });
+
+test('powershell: format operator, -join lists, [char[]] arrays and .Replace markers', () => {
+  assert.equal(normalizePowerShell(`&("{1}{0}" -f 'ell','powersh')`), `&'powershell'`);
+  assert.equal(normalizePowerShell(`-join ('Net.','Web','Client')`), `'Net.WebClient'`);
+  assert.equal(normalizePowerShell(`('a','b','c') -join '-'`), `'a-b-c'`);
+  assert.equal(normalizePowerShell(`[char[]](73,69,88) -join ''`), `'IEX'`);
+  assert.equal(normalizePowerShell(`'DowXXnloadFile'.Replace('XX','')`), `'DownloadFile'`);
+  assert.equal(normalizePowerShell(`'iYwr' -replace 'Y',''`), `'iwr'`);
+});
+
+test('powershell: layered obfuscation unwraps over passes', () => {
+  assert.equal(normalizePowerShell(`("{0}{1}" -f ('Down'+'load'),'File')`), `'DownloadFile'`);
+});

@@ -1,15 +1,96 @@
 /**
  * A PowerShell text with the cheap obfuscations of Emotet droppers undone, for matching only (never for
- * running): backtick escapes inside names (`N`e`w-Obj`ect`), string splits (`'Down'+'loadFile'`),
- * `[char]NN` literals, and letter case.
+ * running): backtick escapes inside names (`N`e`w-Obj`ect`), string splits (`'Down'+'loadFile'`), the
+ * format operator (`("{1}{0}" -f 'ell','powersh')`), `-join` over string lists and `[char[]]` arrays,
+ * `[char]NN` literals, and `.Replace()`/`-replace` of literal markers. Several passes, so layers unwrap.
  */
 export function normalizePowerShell(text: string): string {
-  return text
-    .replace(/`(?=[A-Za-z])/g, '')
-    .replace(/(['"])\s*\+\s*\1/g, '')
-    .replace(/\[char\]\s*\(?\s*(\d{1,5})\s*\)?/gi, (_, code: string) => {
-      const n = Number(code);
-      return n > 0 && n < 0x10000 ? `'${String.fromCharCode(n)}'` : _;
-    })
-    .replace(/(['"])\s*\+\s*\1/g, '');
+  let out = text.replace(/`(?=[A-Za-z])/g, '');
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = joinStrings(
+      replaceMarkers(joinLists(formatOperator(charCodes(joinStrings(out))))),
+    );
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+const MAX_PASSES = 4;
+// A quoted literal without nested quotes; bounded so a hostile script cannot make these regexes crawl.
+const LIT = String.raw`(?:'[^'\r\n]{0,4096}'|"[^"\r\n]{0,4096}")`;
+const unquote = (lit: string) => lit.slice(1, -1);
+
+/** 'Down'+'loadFile' → 'DownloadFile' (same quote kind on both sides). */
+function joinStrings(s: string): string {
+  return s.replace(/'\s*\+\s*'/g, '').replace(/"\s*\+\s*"/g, '');
+}
+
+/** [char]112 and [char[]](112,111) → the characters, as a quoted literal. */
+function charCodes(s: string): string {
+  const chr = (code: string) => {
+    const n = Number(code);
+    return n > 0 && n < 0x10000 ? String.fromCharCode(n) : '';
+  };
+  return s
+    .replace(
+      /\[char\[\]\]\s*\(\s*((?:\d{1,5}\s*,\s*){0,1024}\d{1,5})\s*\)/gi,
+      (_, list: string) =>
+        `'${list
+          .split(/\s*,\s*/)
+          .map(chr)
+          .join('')}'`,
+    )
+    .replace(/\[char\]\s*\(?\s*(\d{1,5})\s*\)?/gi, (_, code: string) => `'${chr(code)}'`);
+}
+
+/** ("{1}{0}" -f 'ell','powersh') → 'powershell' (about_Operators, format operator). */
+function formatOperator(s: string): string {
+  const arg = String.raw`(?:\(\s*)?${LIT}(?:\s*\))?`;
+  const re = new RegExp(
+    String.raw`\(\s*(${LIT})\s*-f\s*((?:${arg}\s*,\s*){0,64}${arg})\s*\)`,
+    'gi',
+  );
+  return s.replace(re, (whole, fmt: string, args: string) => {
+    const values = [...args.matchAll(new RegExp(LIT, 'g'))].map((m) => unquote(m[0]));
+    const result = unquote(fmt).replace(
+      /\{(\d{1,2})(?:[,:][^}]*)?\}/g,
+      (m, i: string) => values[Number(i)] ?? m,
+    );
+    return /['"]/.test(result) ? whole : `'${result}'`;
+  });
+}
+
+/** -join ('a','b') and ('a','b') -join '' → 'ab'; also a joined quoted [char[]] result. */
+function joinLists(s: string): string {
+  const list = String.raw`\(\s*((?:${LIT}\s*,\s*){0,256}${LIT})\s*\)`;
+  const join = (items: string, sep: string) =>
+    `'${[...items.matchAll(new RegExp(LIT, 'g'))].map((m) => unquote(m[0])).join(sep)}'`;
+  return s
+    .replace(new RegExp(String.raw`-join\s*${list}`, 'gi'), (_, items: string) => join(items, ''))
+    .replace(
+      new RegExp(String.raw`${list}\s*-join\s*(${LIT})`, 'gi'),
+      (_, items: string, sep: string) => join(items, unquote(sep)),
+    )
+    .replace(new RegExp(String.raw`\(?\s*(${LIT})\s*\)?\s*-join\s*${LIT}`, 'gi'), '$1')
+    .replace(new RegExp(String.raw`-join\s*(${LIT})`, 'gi'), '$1');
+}
+
+/** 'pYwershell'.Replace('Y','o') and 'pYwershell' -replace 'Y','o' (literal markers only). */
+function replaceMarkers(s: string): string {
+  const apply = (lit: string, from: string, to: string) => {
+    const source = unquote(lit);
+    const marker = unquote(from);
+    return marker === '' ? lit : `'${source.split(marker).join(unquote(to))}'`;
+  };
+  return s
+    .replace(
+      new RegExp(String.raw`(${LIT})\.replace\(\s*(${LIT})\s*,\s*(${LIT})\s*\)`, 'gi'),
+      (_, a, b, c) => apply(a, b, c),
+    )
+    .replace(
+      new RegExp(String.raw`(${LIT})\s*-c?replace\s*(${LIT})\s*,\s*(${LIT})`, 'gi'),
+      (whole, a: string, b: string, c: string) =>
+        /[\\[\]().*+?^$|{}]/.test(unquote(b)) ? whole : apply(a, b, c),
+    );
 }
