@@ -6,6 +6,7 @@
  * for await (const item of scanPaths(['mails/'], { limits })) console.log(item);
  */
 export { scanPaths } from './run.js';
+export { Scanner } from './scanner.js';
 export type { RunItem, RunOptions, RunProgress } from './run.js';
 export { createProgressBar } from './progress.js';
 export { walkInputs } from './walk.js';

@@ -9,6 +9,7 @@ import {
   type Finding,
   type Limits,
   type ScanResult,
+  sha256Hex,
 } from '../../core/index.js';
 import { ScanPool, type PoolReply, type PoolTask } from './pool.js';
 import { readStdin } from './read.js';
@@ -67,10 +68,12 @@ export async function* scanPaths(
           entry.kind === 'stdin'
             ? { path: '-', ...(await readStdin(options.limits.maxFileSize)) }
             : { path: entry.path };
+        const identity =
+          'bytes' in task ? { sha256: sha256Hex(task.bytes), size: task.size } : undefined;
         pending.push(
           pool
             .run(task)
-            .then((reply) => toItem(entry.path, reply, options.limits))
+            .then((reply) => toItem(entry.path, reply, options.limits, identity))
             .then(settle),
         );
       }
@@ -84,8 +87,20 @@ export async function* scanPaths(
   }
 }
 
-async function toItem(path: string, reply: PoolReply, limits: Limits): Promise<RunItem> {
+/** The input's identity when the caller already has it (bytes from stdin or SMTP are transferred away). */
+export interface InputIdentity {
+  sha256: string;
+  size: number;
+}
+
+export async function toItem(
+  path: string,
+  reply: PoolReply,
+  limits: Limits,
+  identity?: InputIdentity,
+): Promise<RunItem> {
   if (reply.ok) return { path, result: reply.result };
+  const stopped = (finding: Finding) => unscanned(path, finding, identity);
   if (reply.code === 'E_LIMIT_TIME' || reply.code === 'E_LIMIT_MEMORY') {
     const limit =
       reply.code === 'E_LIMIT_TIME'
@@ -93,8 +108,7 @@ async function toItem(path: string, reply: PoolReply, limits: Limits): Promise<R
         : 'worker heap';
     return {
       path,
-      result: await unscanned(
-        path,
+      result: await stopped(
         limitExceeded({ location: path, text: `${reply.code}: ${reply.message}`, note: limit }),
       ),
     };
@@ -102,8 +116,7 @@ async function toItem(path: string, reply: PoolReply, limits: Limits): Promise<R
   if (reply.code === 'E_SCAN_WORKER_CRASHED') {
     return {
       path,
-      result: await unscanned(
-        path,
+      result: await stopped(
         engineError({ location: path, text: `${reply.code}: ${reply.message}` }),
       ),
     };
@@ -112,8 +125,13 @@ async function toItem(path: string, reply: PoolReply, limits: Limits): Promise<R
 }
 
 /** The result for an input whose worker was stopped: identity from a fresh hash, and why it is incomplete. */
-async function unscanned(path: string, finding: Finding): Promise<ScanResult> {
-  const { sha256, size } = path === '-' ? { sha256: '', size: 0 } : await hashFile(path);
+async function unscanned(
+  path: string,
+  finding: Finding,
+  identity?: InputIdentity,
+): Promise<ScanResult> {
+  const { sha256, size } =
+    identity ?? (path === '-' ? { sha256: '', size: 0 } : await hashFile(path));
   return {
     path,
     sha256,

@@ -11,6 +11,8 @@ export { decodeEncodedWords } from './encoded-words.js';
 export { MAX_MAIL_HEADERS } from './headers.js';
 export { findPasswordCandidates, MAX_PASSWORD_CANDIDATES } from './passwords.js';
 export { MAX_MBOX_MESSAGES, splitMbox } from './mbox.js';
+export { tagMessage } from './tag.js';
+export type { TagOptions } from './tag.js';
 export type { MboxMessage } from './mbox.js';
 export { looksLikeMail } from './looks-like-mail.js';
 export {

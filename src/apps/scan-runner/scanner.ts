@@ -1,0 +1,37 @@
+import { availableParallelism } from 'node:os';
+import { sha256Hex, type Limits, type ScanResult } from '../../core/index.js';
+import { ScanPool } from './pool.js';
+import { toItem } from './run.js';
+
+/**
+ * Scans byte buffers (mails from the SMTP filter, clamd INSTREAM data) in the worker pool, with the same
+ * watchdog and limits as `emoguard scan`. A stopped worker still yields a result that says so.
+ */
+export class Scanner {
+  private readonly pool: ScanPool;
+
+  constructor(
+    private readonly limits: Limits,
+    workers = availableParallelism(),
+  ) {
+    this.pool = new ScanPool(Math.max(1, workers), limits);
+  }
+
+  async scan(path: string, bytes: Uint8Array): Promise<ScanResult> {
+    const identity = { sha256: sha256Hex(bytes), size: bytes.length };
+    // The pool transfers the buffer to the worker: hand it a copy the caller may keep using.
+    const copy = bytes.slice();
+    const item = await toItem(
+      path,
+      await this.pool.run({ path, bytes: copy, size: bytes.length }),
+      this.limits,
+      identity,
+    );
+    if ('error' in item) throw new Error(`${item.error.code}: ${item.error.message}`);
+    return item.result;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { buildMime } from '../../../test/builders/mime.js';
+import { resolveLimits } from '../../core/index.js';
+import { buildOleWordDocument } from '../../formats/ovba/index.js';
+import { DEFAULT_POLICY } from '../../pipeline/index.js';
+import { demoMacroModules } from '../demo/index.js';
+import { Scanner } from '../scan-runner/index.js';
+import {
+  createClamdServer,
+  createFilterServer,
+  createRelay,
+  QuarantineDir,
+  type FilterEvent,
+} from './index.js';
+
+interface Delivered {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+const listen = (server: {
+  listen(port: number, host: string, cb: () => void): unknown;
+  server?: { address(): unknown };
+}) =>
+  new Promise<number>((resolve) => {
+    const s = server as unknown as {
+      listen: (p: number, h: string, cb: () => void) => void;
+      server: { address(): AddressInfo };
+    };
+    s.listen(0, '127.0.0.1', () => resolve(s.server.address().port));
+  });
+
+describe('smtp filter (loopback)', () => {
+  const delivered: Delivered[] = [];
+  const events: FilterEvent[] = [];
+  let sinkPort = 0;
+  let filterPort = 0;
+  let sink: SMTPServer;
+  let filter: SMTPServer;
+  let scanner: Scanner;
+  let relay: ReturnType<typeof createRelay>;
+  let quarantine: QuarantineDir;
+  let sinkDown = false;
+
+  before(async () => {
+    sink = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        let raw = '';
+        stream.on('data', (c: Buffer) => (raw += c.toString('latin1')));
+        stream.on('end', () => {
+          if (sinkDown)
+            return callback(
+              Object.assign(new Error('4.3.0 next hop unavailable'), { responseCode: 451 }),
+            );
+          delivered.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+          });
+          callback(null, 'queued as TEST');
+        });
+      },
+    });
+    sinkPort = await listen(sink);
+    scanner = new Scanner(resolveLimits({ maxTimePerInputMs: 20_000 }), 1);
+    relay = createRelay({ host: '127.0.0.1', port: sinkPort });
+    quarantine = new QuarantineDir(mkdtempSync(join(tmpdir(), 'emoguard-q-')));
+    filter = createFilterServer({
+      scanner,
+      policy: DEFAULT_POLICY,
+      relay,
+      quarantine,
+      maxSize: 2 * 1024 * 1024,
+      timeoutMs: 30_000,
+      hostname: 'filter.test',
+      onMessage: (e) => void events.push(e),
+    });
+    filterPort = await listen(filter);
+  });
+
+  after(async () => {
+    relay.close();
+    await new Promise<void>((r) => filter.close(() => r()));
+    await new Promise<void>((r) => sink.close(() => r()));
+    await scanner.close();
+  });
+
+  const send = async (raw: Uint8Array, to = ['tanaka@victim.example.co.jp']) => {
+    const client = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: filterPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      const info = await client.sendMail({
+        envelope: { from: 'sender@example.net', to },
+        raw: Buffer.from(raw),
+      });
+      return { ok: true as const, response: String(info.response) };
+    } catch (error) {
+      return {
+        ok: false as const,
+        code: (error as { responseCode?: number }).responseCode,
+        response: (error as Error).message,
+      };
+    } finally {
+      client.close();
+    }
+  };
+
+  test('a clean mail is re-injected unchanged with its envelope, and 250 follows the next hop', async () => {
+    const raw = await buildMime({ subject: 'lunch', text: 'noon?' });
+    const r = await send(raw, ['a@victim.example.co.jp', 'b@victim.example.co.jp']);
+    assert.ok(r.ok, r.response);
+    assert.match(r.response, /scanned clean, delivered/);
+    const got = delivered.at(-1)!;
+    assert.deepEqual(
+      [got.from, got.to],
+      ['sender@example.net', ['a@victim.example.co.jp', 'b@victim.example.co.jp']],
+    );
+    assert.equal(
+      got.raw.replace(/\r\n$/, ''),
+      new TextDecoder('latin1').decode(raw).replace(/\r\n$/, ''),
+    );
+  });
+
+  test('a suspicious mail is delivered tagged: verdict header and subject prefix', async () => {
+    const raw = await buildMime({
+      subject: 'invoice',
+      text: 'see attached',
+      headers: [
+        {
+          key: 'Authentication-Results',
+          value: 'mx.example.co.jp; spf=fail smtp.mailfrom=example.net',
+        },
+        { key: 'X-Emoguard-Verdict', value: 'clean (forged by the sender)' },
+      ],
+    });
+    const r = await send(raw);
+    assert.ok(r.ok, r.response);
+    const got = delivered.at(-1)!.raw;
+    assert.match(got, /^X-Emoguard-Verdict: suspicious \(mail\.auth-fail\)\r\n/);
+    assert.doesNotMatch(got, /forged by the sender/);
+    assert.match(got, /\r\nSubject: \[SUSPICIOUS\] invoice\r\n/);
+  });
+
+  test('a malicious mail is quarantined durably, not delivered; the record says why', async () => {
+    const before = delivered.length;
+    const doc = buildOleWordDocument({ text: 'invoice', modules: demoMacroModules() });
+    const r = await send(
+      await buildMime({
+        subject: '請求書',
+        text: 'ご確認ください',
+        attachments: [{ filename: 'inv.doc', content: doc }],
+      }),
+    );
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.match(r.response, /quarantined as \d{14}-[0-9a-f]{8}/);
+    assert.equal(delivered.length, before);
+    const [record] = await quarantine.list();
+    assert.equal(record!.verdict, 'malicious');
+    assert.equal(record!.subject, '請求書');
+    assert.ok(record!.findings.includes('vba.autoexec-execution-chain'));
+    assert.deepEqual(record!.envelope.to, ['tanaka@victim.example.co.jp']);
+    assert.ok((await quarantine.message(record!)).length > 1000);
+  });
+
+  test('next hop down → 451, so the sending MTA keeps the mail and retries', async () => {
+    sinkDown = true;
+    try {
+      const r = await send(await buildMime({ subject: 'hello', text: 'x' }));
+      assert.equal(r.ok, false);
+      assert.equal(r.code, 451);
+      assert.equal(events.at(-1)!.reply, '4.7.1 Temporary content filter failure, try again later');
+    } finally {
+      sinkDown = false;
+    }
+  });
+
+  test('a message over --max-size is refused with 552 before it is scanned', async () => {
+    const big = new Uint8Array(3 * 1024 * 1024).fill(0x41);
+    const raw = new Uint8Array([...new TextEncoder().encode('Subject: big\r\n\r\n'), ...big]);
+    const r = await send(raw);
+    assert.equal(r.ok, false);
+    assert.equal(r.code, 552);
+  });
+
+  test('clamd protocol: PING, VERSION, INSTREAM clean and FOUND', async () => {
+    const clamd = createClamdServer({
+      scanner,
+      maxStreamBytes: 1024 * 1024,
+      version: 'test',
+      reportSuspicious: false,
+    });
+    const port = await new Promise<number>((resolve) =>
+      clamd.listen(0, '127.0.0.1', () => resolve((clamd.address() as AddressInfo).port)),
+    );
+    const ask = (payload: Uint8Array) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let out = '';
+        socket.on('data', (c) => (out += c.toString()));
+        socket.on('end', () => resolve(out));
+        socket.on('error', reject);
+        socket.end(payload);
+      });
+    const instream = (data: Uint8Array) => {
+      const len = new Uint8Array(4);
+      new DataView(len.buffer).setUint32(0, data.length, false);
+      return new Uint8Array([
+        ...new TextEncoder().encode('zINSTREAM\0'),
+        ...len,
+        ...data,
+        0,
+        0,
+        0,
+        0,
+      ]);
+    };
+    try {
+      assert.equal(await ask(new TextEncoder().encode('nPING\n')), 'PONG\n');
+      assert.equal(await ask(new TextEncoder().encode('zVERSION\0')), 'emoguard test\0');
+      assert.equal(await ask(instream(new TextEncoder().encode('hello world'))), 'stream: OK\0');
+      const macro = new TextEncoder().encode(
+        'Sub AutoOpen()\n Shell "powershell -nop -c iex x"\nEnd Sub\n',
+      );
+      assert.equal(
+        await ask(instream(macro)),
+        'stream: Emoguard.Malicious.vba.autoexec-execution-chain FOUND\0',
+      );
+    } finally {
+      clamd.close();
+    }
+  });
+});

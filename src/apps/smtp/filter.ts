@@ -1,0 +1,191 @@
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { concatBytes, describeError, walkResults, type ScanResult } from '../../core/index.js';
+import { decodeEncodedWords, tagMessage } from '../../formats/mime/index.js';
+import { decide, type Decision, type Policy } from '../../pipeline/index.js';
+import type { Scanner } from '../scan-runner/index.js';
+import type { QuarantineDir } from './quarantine.js';
+import type { createRelay, Envelope } from './relay.js';
+
+export interface FilterOptions {
+  scanner: Scanner;
+  policy: Policy;
+  relay: ReturnType<typeof createRelay>;
+  quarantine: QuarantineDir;
+  /** Bytes accepted per message (announced in EHLO SIZE and enforced while receiving). */
+  maxSize: number;
+  /** Wall time for scanning and re-injecting one message; past it the client gets 451 and retries. */
+  timeoutMs: number;
+  hostname: string;
+  /** Called once per message with the outcome (log line, store). Never throws into the SMTP session. */
+  onMessage?: (event: FilterEvent) => void | Promise<void>;
+}
+
+export interface FilterEvent {
+  envelope: Envelope;
+  result?: ScanResult;
+  decision?: Decision;
+  /** What the client was told. */
+  reply: string;
+  quarantineId?: string;
+  error?: string;
+}
+
+/** A reply the filter itself decided (552, 550, 451): passed to the client as is. */
+class FilterReply extends Error {
+  constructor(
+    readonly responseCode: number,
+    text: string,
+  ) {
+    super(text);
+  }
+}
+type SmtpError = FilterReply;
+const smtpError = (code: number, text: string): FilterReply => new FilterReply(code, text);
+
+/**
+ * The content filter: an SMTP server that receives a message, scans it, applies the policy, and re-injects
+ * it (delivered or tagged) to the next hop — Postfix's after-queue `content_filter` and before-queue
+ * `smtpd_proxy_filter` patterns alike. SECURITY (no loss, no duplicate): 250 is answered only after the next
+ * hop accepted the message or the quarantine write is durable; any failure or timeout answers 451 so the
+ * sending MTA keeps the message and retries.
+ */
+export function createFilterServer(options: FilterOptions): SMTPServer {
+  return new SMTPServer({
+    name: options.hostname,
+    banner: 'emoguard content filter',
+    size: options.maxSize,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    // Postfix speaks ESMTP with pipelining to content filters; keep the connection for the next message.
+    socketTimeout: Math.max(options.timeoutMs * 2, 60_000),
+    onData(stream, session, callback) {
+      void handle(stream, session, options).then(
+        (reply) => callback(null, reply),
+        (error: SmtpError) => callback(error),
+      );
+    },
+  });
+}
+
+async function handle(
+  stream: SMTPServerDataStream,
+  session: SMTPServerSession,
+  options: FilterOptions,
+): Promise<string> {
+  const envelope: Envelope = {
+    from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    to: session.envelope.rcptTo.map((r) => r.address),
+  };
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  if (stream.sizeExceeded) {
+    const error = smtpError(
+      552,
+      `5.3.4 Message size exceeds the limit of ${options.maxSize} bytes`,
+    );
+    await report(options, { envelope, reply: error.message, error: 'size' });
+    throw error;
+  }
+  const raw = concatBytes(chunks);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([filterMessage(raw, envelope, session, options), timeout]);
+  } catch (error) {
+    // Our own replies pass through; anything else (the next hop's answer included) becomes our 451.
+    if (error instanceof FilterReply) throw error;
+    const reply = '4.7.1 Temporary content filter failure, try again later';
+    await report(options, { envelope, reply, error: describeError(error) });
+    throw smtpError(451, reply);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function filterMessage(
+  raw: Uint8Array,
+  envelope: Envelope,
+  session: SMTPServerSession,
+  options: FilterOptions,
+): Promise<string> {
+  const result = await options.scanner.scan(`smtp:${session.id}`, raw);
+  const decision = decide(result, options.policy);
+  const event: FilterEvent = { envelope, result, decision, reply: '' };
+  switch (decision.action) {
+    case 'deliver':
+      await options.relay.send(envelope, raw);
+      event.reply = `2.0.0 Ok: scanned ${result.verdict}, delivered`;
+      break;
+    case 'tag': {
+      const tagged = tagMessage(raw, {
+        header: options.policy.tag.header,
+        value: verdictHeader(result),
+        ...(options.policy.tag.subjectPrefix[result.verdict]
+          ? { subjectPrefix: options.policy.tag.subjectPrefix[result.verdict]! }
+          : {}),
+      });
+      await options.relay.send(envelope, tagged);
+      event.reply = `2.0.0 Ok: scanned ${result.verdict}, delivered with a warning`;
+      break;
+    }
+    case 'reject': {
+      event.reply = `5.7.1 Message rejected: ${result.verdict} content (${topFindings(result).join(', ')})`;
+      await report(options, event);
+      throw smtpError(550, event.reply);
+    }
+    case 'disarm': // no disarm layer yet: the safe fallback keeps the mail out of the mailbox
+    case 'quarantine': {
+      const record = await options.quarantine.put(raw, {
+        receivedAt: new Date().toISOString(),
+        envelope,
+        subject: subjectOf(raw),
+        verdict: result.verdict,
+        action: decision.action,
+        reasons: decision.reasons,
+        findings: topFindings(result),
+      });
+      event.quarantineId = record.id;
+      event.reply = `2.0.0 Ok: scanned ${result.verdict}, quarantined as ${record.id}`;
+      break;
+    }
+  }
+  await report(options, event);
+  return event.reply;
+}
+
+async function report(options: FilterOptions, event: FilterEvent): Promise<void> {
+  try {
+    await options.onMessage?.(event);
+  } catch {
+    // Logging and storing are best effort: the mail's fate is already decided and answered for.
+  }
+}
+
+/** `suspicious (mail.auth-fail, vba.autoexec-entrypoint)`: what a mail client rule can match on. */
+function verdictHeader(result: ScanResult): string {
+  const ids = topFindings(result);
+  return ids.length > 0 ? `${result.verdict} (${ids.join(', ')})` : result.verdict;
+}
+
+const SHOWN = ['medium', 'high', 'critical'];
+
+/** The most severe finding ids of the whole tree, worst first. */
+function topFindings(result: ScanResult): string[] {
+  const found = [...walkResults(result)]
+    .flatMap(([node]) => node.findings)
+    .filter((f) => SHOWN.includes(f.severity));
+  found.sort((a, b) => SHOWN.indexOf(b.severity) - SHOWN.indexOf(a.severity));
+  return [...new Set(found.map((f) => f.id))].slice(0, 8);
+}
+
+function subjectOf(raw: Uint8Array): string {
+  const head = new TextDecoder('latin1').decode(raw.subarray(0, 64 * 1024));
+  const folded = /^Subject:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1] ?? '';
+  return decodeEncodedWords(folded.replace(/\r?\n[ \t]+/g, ' ')).slice(0, 500);
+}
