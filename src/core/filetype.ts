@@ -21,6 +21,7 @@ export const FILE_TYPES = [
   'onenote',
   'eml', // RFC 5322 message
   'mbox',
+  'msg', // Outlook message: a compound file of MAPI property streams (MS-OXMSG)
   'mhtml',
   'xml',
   'html',
@@ -30,6 +31,7 @@ export const FILE_TYPES = [
   'evtx',
   'jsonl', // JSON Lines / JSON logs (evtx-rs layout, ECS, NXLog, Zeek JSON, Suricata eve.json)
   'log', // text logs with a known header (Zeek TSV, Squid access.log)
+  'host-snapshot', // host state for triage (collectors/windows/collect.ps1, Custom.Emoguard.HostSnapshot)
   'minidump',
   'pcap',
   'pcapng',

@@ -69,3 +69,19 @@ test('mbox: every message is scanned as a mail; a macro document in the second o
     ],
   );
 });
+
+test('Outlook .msg: sniffed as msg, analysed as a mail, its macro attachment found', async () => {
+  const { buildMsg } = await import('../builders/msg.js');
+  const doc = buildOleWordDocument({ text: 'invoice', modules: demoMacroModules() });
+  const msg = buildMsg({
+    subject: '請求書',
+    body: 'ご確認ください',
+    senderEmail: 'keiri@example.net',
+    to: [{ email: 'tanaka@victim.example.co.jp' }],
+    attachments: [{ name: '請求書.doc', data: doc }],
+  });
+  const result = await scanInput({ path: 'mail.msg', bytes: msg });
+  assert.equal(result.type, 'msg');
+  assert.equal(result.children[0]?.type, 'ole');
+  assert.equal(result.verdict, 'malicious');
+});

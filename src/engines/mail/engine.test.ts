@@ -38,7 +38,7 @@ const NEWSLETTER: MimeSpec = {
 
 test('mail engine: declares its findings with stable ids, step 1 and known ATT&CK ids', () => {
   assert.equal(mailEngine.name, 'mail');
-  assert.deepEqual(mailEngine.types, ['eml', 'mbox']);
+  assert.deepEqual(mailEngine.types, ['eml', 'mbox', 'msg']);
   for (const { def } of mailEngine.findings) {
     assert.match(def.id, /^mail\.[a-z0-9-]+$/);
     assert.equal(def.step, '1');

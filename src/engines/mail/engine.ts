@@ -98,8 +98,8 @@ function iocsOf(mail: ParsedMail, hrefs: readonly string[]): ExtractedPart['iocs
 }
 
 /** Mail-level analysis: sender identity, attachments (reported and handed back as children), links, lures. */
-export async function analyzeMail(ctx: AnalysisContext): Promise<EngineOutput> {
-  const mail = await ctx.memo('mime:parseMail', () => parseMail(ctx.bytes));
+export async function analyzeMail(ctx: AnalysisContext, bytes = ctx.bytes): Promise<EngineOutput> {
+  const mail = await ctx.memo('mime:parseMail', () => parseMail(bytes));
   const sink = new FindingSink(ctx.limits.maxEvidenceChars);
   const report: Report = (finding, evidence) => sink.add(finding, evidence);
   reportAnomalies(mail, sink);

@@ -8,17 +8,23 @@
 import type { Engine } from '../../core/index.js';
 import { analyzeMail } from './engine.js';
 import { analyzeMbox } from './mbox.js';
+import { analyzeMsg } from './msg.js';
 import { MAIL_FINDINGS } from './findings.js';
 
 /**
- * The mail engine, for artifacts sniffed as `eml`, and `mbox` files split into their messages.
+ * The mail engine, for artifacts sniffed as `eml` or Outlook `msg`, and `mbox` files split into messages.
  *
  * @example
  * const out = await mailEngine.analyze(ctx); // out.children: one per attachment
  */
 export const mailEngine: Engine = {
   name: 'mail',
-  types: ['eml', 'mbox'],
+  types: ['eml', 'mbox', 'msg'],
   findings: MAIL_FINDINGS,
-  analyze: (ctx) => (ctx.artifact.type === 'mbox' ? analyzeMbox(ctx) : analyzeMail(ctx)),
+  analyze: (ctx) =>
+    ctx.artifact.type === 'mbox'
+      ? analyzeMbox(ctx)
+      : ctx.artifact.type === 'msg'
+        ? analyzeMsg(ctx)
+        : analyzeMail(ctx),
 };

@@ -1,4 +1,5 @@
 import type { FileType } from '../../core/index.js';
+import { isOutlookMsg } from '../msg/index.js';
 import { hasBytesAt, indexOfAscii, MAGICS } from './magic.js';
 import { classifyText, decodeHead, hasUtf16Bom, looksLikeText, TEXT_SNIFF_BYTES } from './text.js';
 
@@ -14,7 +15,11 @@ const ZIP_TAIL_SCAN = 4 * 1024 * 1024;
  */
 export function sniffType(bytes: Uint8Array): FileType {
   if (bytes.length === 0) return 'empty';
-  for (const magic of MAGICS) if (hasBytesAt(bytes, magic.offset, magic.bytes)) return magic.type;
+  for (const magic of MAGICS) {
+    if (!hasBytesAt(bytes, magic.offset, magic.bytes)) continue;
+    // An Outlook .msg is a compound file too; its MAPI property streams tell it from a document.
+    return magic.type === 'ole' && isOutlookMsg(bytes) ? 'msg' : magic.type;
+  }
   if (
     hasBytesAt(bytes, 0, ZIP_LOCAL) ||
     hasBytesAt(bytes, 0, ZIP_EMPTY) ||
