@@ -1,6 +1,7 @@
 import type { Engine } from '../core/index.js';
 import { archiveEngine } from '../engines/archive/index.js';
 import { mailEngine } from '../engines/mail/index.js';
+import { offcryptoEngine } from '../engines/offcrypto/index.js';
 import { powershellEngine } from '../engines/powershell/index.js';
 import { vbaEngine } from '../engines/vba/index.js';
 
@@ -8,4 +9,10 @@ import { vbaEngine } from '../engines/vba/index.js';
  * Every engine the pipeline runs, in order. To add one: create `src/engines/<name>/`, export its Engine
  * from `index.ts`, add it here. `test/architecture.test.ts` fails when an engine folder is missing here.
  */
-export const ENGINES: readonly Engine[] = [mailEngine, archiveEngine, vbaEngine, powershellEngine];
+export const ENGINES: readonly Engine[] = [
+  mailEngine,
+  archiveEngine,
+  offcryptoEngine,
+  vbaEngine,
+  powershellEngine,
+];

@@ -21,6 +21,7 @@ import {
   type Behaviour,
 } from './heuristics.js';
 import { macroSources } from './sources.js';
+import { detectStomping } from './stomping.js';
 
 const MAX_EVIDENCE_PER_FINDING = 5;
 const MAX_COMMAND_CHILDREN = 16;
@@ -44,6 +45,8 @@ export async function analyzeVba(ctx: AnalysisContext): Promise<EngineOutput> {
       ...(a.offset === undefined ? {} : { offset: a.offset }),
     }),
   );
+  const stomping = await detectStomping(ctx, macros, anomalies);
+  findings.push(...stomping.findings);
   if (macros.length === 0) return { findings };
   const collected: Collected = {
     autoexec: [],
@@ -54,6 +57,8 @@ export async function analyzeVba(ctx: AnalysisContext): Promise<EngineOutput> {
     commands: [],
   };
   for (const macro of macros) collectModule(ctx, macro, collected);
+  // Literals only the stomped p-code carries: the hidden macro's URLs and encoded commands.
+  collected.texts.push(...stomping.revealed);
   findings.push(
     F.macroPresent({
       note: `${macros.length} module(s): ${macros.map((m) => m.module).join(', ')}`,

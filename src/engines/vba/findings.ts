@@ -159,6 +159,18 @@ export const autoexecDownload = defineFinding({
     'An auto-run procedure together with a download or a file write (mraptor: AutoExec and Write).',
 });
 
+export const stomped = defineFinding({
+  id: 'vba.stomped',
+  title: 'VBA stomping: the compiled p-code does not match the macro source',
+  severity: 'high',
+  step: '3',
+  attack: ['T1564.007', 'T1027'],
+  description:
+    'Office runs the compiled p-code, not the source, when the VBA version matches, so droppers replace ' +
+    'the source with benign text (EvilClippy) and keep the malicious p-code. The p-code here carries ' +
+    'strings, API names or lines the source lacks (olevba: "VBA Stomping"; checked in OOXML too).',
+});
+
 export const VBA_FINDINGS = [
   macroPresent,
   autoexecEntrypoint,
@@ -176,4 +188,5 @@ export const VBA_FINDINGS = [
   embeddedUrl,
   autoexecExecutionChain,
   autoexecDownload,
+  stomped,
 ] as const;

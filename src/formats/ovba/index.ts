@@ -8,13 +8,18 @@
  * A missing or corrupt dir stream falls back to scanning streams for compressed source, like olevba.
  * Malformed input yields partial results and anomalies; nothing here throws on bad bytes.
  *
+ * Compiled side (`readVbaCompiled`): the `_VBA_PROJECT` version and identifier table and each module's
+ * p-code line directory and string literals, as far as the undocumented PerformanceCache layout is
+ * publicly described; for VBA stomping detection (source and p-code that disagree).
+ *
  * Writing (used by the demo command at run time, so product code): source-only projects with a
  * version-independent _VBA_PROJECT stream, as vbaProject.bin or inside a .doc-shaped compound file.
  *
  * Anomaly codes: E_OVBA_BAD_SIGNATURE, E_OVBA_BAD_CHUNK, E_OVBA_TRUNCATED, E_OVBA_BAD_COPY_TOKEN,
  * E_OVBA_CHUNK_OVERFLOW, E_OVBA_OUTPUT_LIMIT, E_OVBA_DIR_TRUNCATED, E_OVBA_DIR_UNKNOWN_RECORD,
  * E_OVBA_DIR_BAD_RECORD, E_OVBA_DIR_MODULE_COUNT, E_OVBA_NO_DIR, E_OVBA_MODULE_MISSING,
- * E_OVBA_BAD_OFFSET, E_OVBA_FALLBACK_SCAN, E_OVBA_UNKNOWN_CODEPAGE.
+ * E_OVBA_BAD_OFFSET, E_OVBA_FALLBACK_SCAN, E_OVBA_UNKNOWN_CODEPAGE, E_OVBA_PCODE_TRUNCATED,
+ * E_OVBA_PCODE_BAD_HEADER, E_OVBA_PCODE_BAD_DIRECTORY, E_OVBA_PCODE_LIMIT.
  */
 export { codePageEncoding, decodeCodePage, DEFAULT_CODE_PAGE } from './codepage.js';
 export { compressOvba } from './compress.js';
@@ -41,6 +46,20 @@ export {
   type ProjectText,
 } from './project-text.js';
 export { findSourceContainers, type FoundSource } from './scan.js';
+export {
+  MAX_PCODE_DIRECTORY_CANDIDATES,
+  MAX_PCODE_STRINGS,
+  type ModulePcode,
+  type PcodeString,
+  readModulePcode,
+} from './pcode.js';
+export {
+  MAX_PCODE_IDENTIFIERS,
+  parseVbaProjectStream,
+  VBA_PROJECT_VERSION_INDEPENDENT,
+  type VbaProjectCache,
+} from './pcode-project.js';
+export { type ModuleCompiled, type ProjectCompiled, readVbaCompiled } from './pcode-read.js';
 export {
   buildOleWordDocument,
   buildVbaProjectBin,
