@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DefenseError, describeError } from '../../core/index.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvtx } from './commands/evtx.js';
+import { registerFilter } from './commands/filter.js';
+import { registerQuarantine } from './commands/quarantine.js';
 import { registerReport } from './commands/report.js';
 import { registerScan } from './commands/scan.js';
 import { emoguardVersion, registerVersion } from './commands/version.js';
@@ -29,6 +32,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   registerScan(program, io, setExit);
   registerReport(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerFilter(program, io, setExit);
+  registerQuarantine(program, io, setExit);
+  registerEvtx(program, io, setExit);
   registerVersion(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });

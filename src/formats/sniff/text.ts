@@ -82,6 +82,8 @@ export function classifyText(text: string): FileType {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   const head = trimmed.slice(0, 2048).toLowerCase();
   if (head.startsWith('{\\rt')) return 'rtf';
+  // JSON logs (JSON Lines or an array of objects: evtx-rs layout, ECS, NXLog, Zeek JSON, eve.json).
+  if (/^\[?\s*\{\s*"/.test(trimmed)) return 'jsonl';
   const headers = classifyHeaders(trimmed);
   if (headers) return headers;
   if (head.startsWith('<?xml') || head.startsWith('<?mso-application')) {
