@@ -2,6 +2,7 @@ import type { Engine } from '../core/index.js';
 import { archiveEngine } from '../engines/archive/index.js';
 import { mailEngine } from '../engines/mail/index.js';
 import { offcryptoEngine } from '../engines/offcrypto/index.js';
+import { officeEngine } from '../engines/office/index.js';
 import { powershellEngine } from '../engines/powershell/index.js';
 import { vbaEngine } from '../engines/vba/index.js';
 
@@ -14,5 +15,6 @@ export const ENGINES: readonly Engine[] = [
   archiveEngine,
   offcryptoEngine,
   vbaEngine,
+  officeEngine,
   powershellEngine,
 ];

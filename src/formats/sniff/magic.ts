@@ -13,6 +13,9 @@ export const MAGICS: readonly Magic[] = [
   { type: 'ole', offset: 0, bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] }, // MS-CFB 2.2
   { type: 'evtx', offset: 0, bytes: ascii('ElfFile\0') }, // MS-EVEN6 file header
   { type: 'minidump', offset: 0, bytes: ascii('MDMP') },
+  // Word reads any input starting "{\rt" as RTF, raw \bin bytes and NULs included (rtfobj).
+  { type: 'rtf', offset: 0, bytes: ascii('{\\rt') },
+  { type: 'activemime', offset: 0, bytes: ascii('ActiveMime') }, // MSO blob (editdata.mso)
   { type: '7z', offset: 0, bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
   { type: 'rar', offset: 0, bytes: ascii('Rar!\x1a\x07') },
   { type: 'cab', offset: 0, bytes: ascii('MSCF\0\0\0\0') },

@@ -89,6 +89,9 @@ export function classifyText(text: string): FileType {
   if (head.startsWith('<?xml') || head.startsWith('<?mso-application')) {
     return /<html[\s>]/.test(head) ? 'html' : 'xml';
   }
+  // Word opens MHTML whose MIME headers are broken or follow junk; its base64 ActiveMime blob
+  // ("ActiveMime" encodes as QWN0aXZlTWltZQ) still marks it (olevba's MHTML tolerance).
+  if (trimmed.includes('QWN0aXZlTWltZQ')) return 'mhtml';
   if (
     /^(?:<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<script[\s>]|<hta:application)/.test(head)
   ) {

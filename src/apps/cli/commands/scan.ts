@@ -5,6 +5,7 @@ import { createProgressBar, scanPaths } from '../../scan-runner/index.js';
 import { openSqliteStore, type Store } from '../../../store/index.js';
 import { collect, parseLimitFlags, parsePositiveInt, resolveDbPath } from '../options.js';
 import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
+import { renderDetail } from '../output/detail.js';
 import { renderHumanResult } from '../output/human.js';
 import { colorsFor, formatBytes, safeText } from '../output/terminal.js';
 
@@ -16,6 +17,7 @@ interface ScanFlags {
   limit?: string[];
   progress: boolean;
   quiet?: boolean;
+  detail?: boolean;
 }
 
 const STORE_BATCH = 100;
@@ -33,6 +35,10 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
     .option('--workers <n>', 'worker threads (default: all cores)', parsePositiveInt)
     .option('--limit <name=value>', 'override a scan limit, e.g. maxDepth=5 (repeatable)', collect)
     .option('--quiet', 'human output: hide clean inputs')
+    .option(
+      '--detail',
+      'human output: also print macro code, decoded strings, PowerShell, XLM, DDE',
+    )
     .option('--no-progress', 'no progress bar, even on a terminal')
     .addHelpText(
       'after',
@@ -87,6 +93,7 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
       } else if (!(flags.quiet && result.verdict === 'clean')) {
         progress.done();
         await write(io.stdout, renderHumanResult(result, colors));
+        if (flags.detail) await write(io.stdout, renderDetail(result, colors));
       }
       if (store && scanId !== undefined) {
         batch.push(result);
