@@ -4,6 +4,7 @@ import { mailEngine } from '../engines/mail/index.js';
 import { offcryptoEngine } from '../engines/offcrypto/index.js';
 import { officeEngine } from '../engines/office/index.js';
 import { powershellEngine } from '../engines/powershell/index.js';
+import { triageEngine } from '../engines/triage/index.js';
 import { vbaEngine } from '../engines/vba/index.js';
 
 /**
@@ -17,4 +18,8 @@ export const ENGINES: readonly Engine[] = [
   vbaEngine,
   officeEngine,
   powershellEngine,
+  triageEngine,
 ];
+
+/** The Sigma hunt engine (`emoguard hunt`), built from the rule text the apps load. */
+export { createSigmaEngine } from '../engines/sigma/index.js';

@@ -5,7 +5,9 @@ import { registerEvtx } from './commands/evtx.js';
 import { registerFilter } from './commands/filter.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerReport } from './commands/report.js';
+import { registerRules } from './commands/rules.js';
 import { registerScan } from './commands/scan.js';
+import { registerTriage } from './commands/triage.js';
 import { emoguardVersion, registerVersion } from './commands/version.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './io.js';
 
@@ -34,7 +36,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   registerDemo(program, io, setExit);
   registerFilter(program, io, setExit);
   registerQuarantine(program, io, setExit);
+  registerTriage(program, io, setExit);
   registerEvtx(program, io, setExit);
+  registerRules(program, io, setExit);
   registerVersion(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });

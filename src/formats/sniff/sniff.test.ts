@@ -70,3 +70,21 @@ test('sniff: Japanese Shift_JIS and ISO-2022-JP text is text', () => {
 test('sniff: binary noise is unknown', () => {
   assert.equal(sniffType(bytes(0, 1, 2, 3, 0xff, 0xfe, 0, 0, 7, 8)), 'unknown');
 });
+
+test('sniff: JSON logs (JSON Lines, arrays of objects) are jsonl', () => {
+  assert.equal(sniffType(enc('{"Event":{"System":{"EventID":1}}}\n{"Event":{}}\n')), 'jsonl');
+  assert.equal(sniffType(enc('[\n  {"winlog": {"event_id": 4688}}\n]')), 'jsonl');
+  assert.equal(sniffType(enc('{\\rtf1\\ansi')), 'rtf');
+});
+
+test('sniff: RTF with raw \\bin bytes, ActiveMime blobs, MHTML behind junk lines', () => {
+  assert.equal(
+    sniffType(Uint8Array.of(...enc('{\\rtf1{\\*\\objdata \\bin4 '), 0, 0, 1, 2, 0x7d)),
+    'rtf',
+  );
+  assert.equal(sniffType(enc('ActiveMime\0\0\x01\xf0')), 'activemime');
+  assert.equal(
+    sniffType(enc('junk that Word skips\nMIME-Version: 1.0\n\nQWN0aXZlTWltZQAAAA==\n')),
+    'mhtml',
+  );
+});

@@ -1,4 +1,5 @@
 import type { FileType } from '../../core/index.js';
+import { looksLikeHostSnapshot } from '../host-snapshot/index.js';
 
 /** How many leading bytes decide whether an input is text and which kind. */
 export const TEXT_SNIFF_BYTES = 64 * 1024;
@@ -82,6 +83,8 @@ export function classifyText(text: string): FileType {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   const head = trimmed.slice(0, 2048).toLowerCase();
   if (head.startsWith('{\\rt')) return 'rtf';
+  // An emoguard host snapshot (collectors/README.md): JSON naming the host's volume serial up front.
+  if (looksLikeHostSnapshot(trimmed)) return 'host-snapshot';
   // JSON logs (JSON Lines or an array of objects: evtx-rs layout, ECS, NXLog, Zeek JSON, eve.json).
   if (/^\[?\s*\{\s*"/.test(trimmed)) return 'jsonl';
   const headers = classifyHeaders(trimmed);
