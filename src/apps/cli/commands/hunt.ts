@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import {
+  severityRank,
+  STEP_INFO,
+  type Detection,
+  type HuntEngine,
+  type LogEvent,
+} from '../../../core/index.js';
+import { createSigmaEngine } from '../../../engines/sigma/index.js';
+import { huntResult, newHuntStats, runHunt } from '../../../pipeline/index.js';
+import { walkInputs } from '../../scan-runner/index.js';
+import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
+import { collect, resolveDbPath } from '../options.js';
+import { oneLine, safeText } from '../output/terminal.js';
+import { loadWinlogMappings, readLogEvents } from './evtx.js';
+import { bundledSigmaRulesDir, loadSigmaRuleFiles } from './rules.js';
+import { openStore } from './scan.js';
+
+interface HuntFlags {
+  rules?: string[];
+  json?: boolean;
+  db?: string;
+  store: boolean;
+}
+
+export function registerHunt(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('hunt')
+    .description(
+      "hunt event logs (EVTX, JSON/XML Windows logs) with Sigma rules; emoguard's own rules by default",
+    )
+    .argument('<paths...>', 'log files or directories')
+    .option(
+      '--rules <path>',
+      'Sigma rule file or directory (repeatable); replaces the bundled rules',
+      collect,
+    )
+    .option('--json', 'one JSON object per detection')
+    .option('--db <path>', 'findings store (default: $EMOGUARD_DB or ./emoguard.db)')
+    .option('--no-store', 'do not write detections to the store')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 no high/critical detection, 1 high or critical detections, 2 an error.',
+    )
+    .action(async (paths: string[], flags: HuntFlags) =>
+      setExit(await runHuntCommand(paths, flags, io)),
+    );
+}
+
+export async function runHuntCommand(
+  paths: string[],
+  flags: HuntFlags,
+  io: CliIO,
+): Promise<number> {
+  const set = loadSigmaRuleFiles(flags.rules?.length ? flags.rules : [bundledSigmaRulesDir()]);
+  for (const error of set.errors.slice(0, 20))
+    await write(io.stderr, `emoguard: ${error.render()}\n`);
+  if (set.errors.length > 20)
+    await write(io.stderr, `emoguard: … and ${set.errors.length - 20} more rule errors\n`);
+  if (set.rules.length === 0 && set.correlations.length === 0) {
+    await write(io.stderr, 'emoguard: no usable rules\n');
+    return EXIT_ERROR;
+  }
+  const engines: HuntEngine[] = [createSigmaEngine(set)];
+  const mappings = loadWinlogMappings();
+  const files: string[] = [];
+  let errors = 0;
+  for await (const entry of walkInputs(paths)) {
+    if (entry.kind === 'file') files.push(entry.path);
+    else {
+      errors++;
+      await write(
+        io.stderr,
+        `emoguard: ${safeText(entry.path)}: ${entry.kind === 'error' ? entry.message : 'standard input is not supported by hunt'}\n`,
+      );
+    }
+  }
+  const stats = newHuntStats();
+  const byFile = new Map<string, Detection[]>(files.map((f) => [f, []]));
+  let worst = -1;
+  const events = async function* (): AsyncGenerator<LogEvent> {
+    for (const path of files) {
+      try {
+        for (const item of readLogEvents(path, mappings)) {
+          if (item.type === 'event') yield item.event;
+        }
+      } catch (error) {
+        errors++;
+        await write(io.stderr, `emoguard: ${safeText(path)}: ${(error as Error).message}\n`);
+      }
+    }
+  };
+  for await (const d of runHunt(events(), engines, stats)) {
+    byFile.get(d.source.path)?.push(d);
+    worst = Math.max(worst, severityRank(d.rule.level));
+    await write(io.stdout, flags.json ? `${JSON.stringify(d)}\n` : `${humanLine(d)}\n`);
+  }
+  for (const e of stats.firstErrors) await write(io.stderr, `emoguard: engine error: ${e}\n`);
+  if (flags.store) await store(flags, io, byFile);
+  if (!flags.json) {
+    await write(
+      io.stdout,
+      `\nHunted ${files.length} file(s), ${stats.events} event(s) with ${set.rules.length} rule(s): ${stats.detections} detection(s)\n`,
+    );
+  }
+  if (worst >= severityRank('high')) return EXIT_MALICIOUS;
+  return errors > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+function humanLine(d: Detection): string {
+  const where =
+    d.source.recordId !== undefined ? `#${d.source.recordId}` : `:${d.source.line ?? '?'}`;
+  return [
+    STEP_INFO[d.step].mark,
+    d.rule.level.padEnd(8),
+    oneLine(d.host ?? '-', 20).padEnd(20),
+    (d.time ?? '').slice(0, 19).padEnd(19),
+    oneLine(d.rule.title, 60).padEnd(60),
+    oneLine(`${d.source.path}${where}`, 60),
+  ].join(' ');
+}
+
+async function store(flags: HuntFlags, io: CliIO, byFile: Map<string, Detection[]>): Promise<void> {
+  const db = await openStore(resolveDbPath(flags.db, io.env));
+  try {
+    const scanId = await db.beginScan({
+      command: 'hunt',
+      args: [...byFile.keys()],
+      host: hostname(),
+    });
+    const counts = { inputs: 0, malicious: 0, suspicious: 0, clean: 0, errors: 0 };
+    for (const [path, detections] of byFile) {
+      const { sha256, size } = await hashFile(path);
+      const result = huntResult(
+        { path, sha256, size, type: path.toLowerCase().endsWith('.evtx') ? 'evtx' : 'jsonl' },
+        detections,
+      );
+      counts.inputs++;
+      counts[result.verdict]++;
+      const host = detections.find((d) => d.host)?.host;
+      await db.saveResults(scanId, [result], host ? { host } : {});
+    }
+    await db.finishScan(scanId, counts);
+  } finally {
+    await db.close();
+  }
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
