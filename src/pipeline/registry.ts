@@ -6,6 +6,7 @@ import { officeEngine } from '../engines/office/index.js';
 import { powershellEngine } from '../engines/powershell/index.js';
 import { triageEngine } from '../engines/triage/index.js';
 import { vbaEngine } from '../engines/vba/index.js';
+import { xlmEngine } from '../engines/xlm/index.js';
 
 /**
  * Every engine the pipeline runs, in order. To add one: create `src/engines/<name>/`, export its Engine
@@ -16,6 +17,7 @@ export const ENGINES: readonly Engine[] = [
   archiveEngine,
   offcryptoEngine,
   vbaEngine,
+  xlmEngine,
   officeEngine,
   powershellEngine,
   triageEngine,

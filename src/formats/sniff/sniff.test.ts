@@ -88,3 +88,12 @@ test('sniff: RTF with raw \\bin bytes, ActiveMime blobs, MHTML behind junk lines
     'mhtml',
   );
 });
+
+test('sniff: SYLK needs the ID;P record first and a SYLK record after it', () => {
+  assert.equal(
+    sniffType(enc('ID;PWXL;N;E\r\nO;E\r\nNN;NAuto_open;ER1C1\r\nC;X1;Y1;K0;EHALT()\r\nE\r\n')),
+    'sylk',
+  );
+  assert.equal(sniffType(enc('ID;P\nC;Y1;X1;K"x"\nE\n')), 'sylk');
+  assert.equal(sniffType(enc('ID;Parser notes\nnothing else here\n')), 'text');
+});

@@ -83,6 +83,10 @@ export function classifyText(text: string): FileType {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   const head = trimmed.slice(0, 2048).toLowerCase();
   if (head.startsWith('{\\rt')) return 'rtf';
+  // SYLK: Excel reads a file that opens with an `ID;P` record as a spreadsheet, formulas and all.
+  if (/^ID;P/.test(trimmed) && /^(?:C|F|B|O|NN|E)(?:;|\r?$)/m.test(trimmed.slice(0, 4096))) {
+    return 'sylk';
+  }
   // An emoguard host snapshot (collectors/README.md): JSON naming the host's volume serial up front.
   if (looksLikeHostSnapshot(trimmed)) return 'host-snapshot';
   // JSON logs (JSON Lines or an array of objects: evtx-rs layout, ECS, NXLog, Zeek JSON, eve.json).
