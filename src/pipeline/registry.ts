@@ -23,5 +23,8 @@ export const ENGINES: readonly Engine[] = [
   triageEngine,
 ];
 
+/** The Office → WMI → PowerShell → payload chain detector for `emoguard hunt`. */
+export { createChainEngine } from '../engines/chain/index.js';
+
 /** The Sigma hunt engine (`emoguard hunt`), built from the rule text the apps load. */
 export { createSigmaEngine } from '../engines/sigma/index.js';

@@ -9,6 +9,7 @@ import {
   type HuntEngine,
   type LogEvent,
 } from '../../../core/index.js';
+import { createChainEngine } from '../../../engines/chain/index.js';
 import { createSigmaEngine } from '../../../engines/sigma/index.js';
 import { huntResult, newHuntStats, runHunt } from '../../../pipeline/index.js';
 import { walkInputs } from '../../scan-runner/index.js';
@@ -64,7 +65,7 @@ export async function runHuntCommand(
     await write(io.stderr, 'emoguard: no usable rules\n');
     return EXIT_ERROR;
   }
-  const engines: HuntEngine[] = [createSigmaEngine(set)];
+  const engines: HuntEngine[] = [createSigmaEngine(set), createChainEngine()];
   const mappings = loadWinlogMappings();
   const files: string[] = [];
   let errors = 0;
