@@ -49,7 +49,7 @@ export interface Detection {
   event?: Record<string, unknown>;
   events?: Record<string, unknown>[];
   /** The indicator that matched, for threat-intel detections. */
-  ioc?: { type: string; value: string; feed: string };
+  ioc?: { type: string; value: string; feed: string; field?: string; malware?: string };
 }
 
 /**

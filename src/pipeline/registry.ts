@@ -23,6 +23,9 @@ export const ENGINES: readonly Engine[] = [
   triageEngine,
 ];
 
+/** Built from data the apps load (hash indicators from the store); apps append it to ENGINES. */
+export { createHashIocEngine } from '../engines/ioc/index.js';
+
 /** The Office → WMI → PowerShell → payload chain detector for `emoguard hunt`. */
 export { createChainEngine } from '../engines/chain/index.js';
 

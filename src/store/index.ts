@@ -15,6 +15,15 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './common.js';
 export { openSqliteStore } from './sqlite/index.js';
 export {
   INCIDENT_STATUSES,
+  INTEL_TYPES,
+  type IntelFilter,
+  type IntelImportResult,
+  type IntelInput,
+  type IntelQuery,
+  type IntelRecord,
+  type IntelSourceStats,
+  type IntelStats,
+  type IntelType,
   type ArtifactQuery,
   type ArtifactRecord,
   type BeginScanInput,

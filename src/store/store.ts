@@ -70,6 +70,28 @@ export interface Store {
    * throws `E_STORE_NOT_FOUND` and links nothing.
    */
   linkFindings(incidentId: number, findingIds: readonly number[]): Promise<void>;
+
+  /**
+   * Threat-intel indicators (`emoguard intel`), separate from the IOCs extracted by scans (`listIocs`).
+   * Upserts by (type, value, source) in one transaction per call: first seen keeps the earliest, last
+   * seen the latest, confidence/malware/reference/tags the newest given, expiry the newest import's.
+   * A row with an unknown type, an empty value or source, or confidence outside 0–100 throws
+   * `E_STORE_INVALID_INTEL` and the batch writes nothing. Values are stored as given (normalise first).
+   */
+  importIntel(
+    batch: readonly IntelInput[],
+    options?: { importedAt?: Date },
+  ): Promise<IntelImportResult>;
+  /** In insertion order. Expired rows are included unless `activeOnly`. */
+  listIntel(query?: IntelQuery): Promise<IntelRecord[]>;
+  intelStats(options?: { now?: Date }): Promise<IntelStats>;
+  /** Deletes indicators whose expiry is at or before `now` (default: now); returns how many. */
+  expireIntel(options?: { now?: Date; source?: string }): Promise<number>;
+  /**
+   * Streams indicators for the matchers, in pages (no cursor is held open between pages, so other
+   * calls may run while it is consumed). Expired rows are left out unless `includeExpired`.
+   */
+  loadIntel(filter?: IntelFilter): AsyncIterable<IntelRecord>;
 }
 
 export interface BeginScanInput {
@@ -253,4 +275,98 @@ export interface Incident {
   updatedAt: Date;
   /** Linked finding row ids, ascending. */
   findingIds: number[];
+}
+
+/** Indicator types of the intel store (the same list as `formats/intel` IOC_TYPES; store imports core only). */
+export const INTEL_TYPES = [
+  'ip',
+  'ip-port',
+  'cidr',
+  'domain',
+  'url',
+  'md5',
+  'sha1',
+  'sha256',
+  'ja3',
+  'ja3s',
+] as const;
+export type IntelType = (typeof INTEL_TYPES)[number];
+
+export interface IntelInput {
+  type: IntelType;
+  value: string;
+  /** The feed (`feodotracker`, `urlhaus`, `misp:CIRCL` …). */
+  source: string;
+  firstSeen?: Date;
+  lastSeen?: Date;
+  /** 0–100. */
+  confidence?: number;
+  tags?: string[];
+  malware?: string;
+  reference?: string;
+  /** After this `expireIntel` removes the row and `loadIntel` leaves it out. */
+  expiresAt?: Date;
+}
+
+export interface IntelRecord {
+  id: number;
+  type: IntelType;
+  value: string;
+  source: string;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  confidence: number | null;
+  tags: string[];
+  malware: string | null;
+  reference: string | null;
+  expiresAt: Date | null;
+  /** First import of this (type, value, source), and the latest. */
+  importedAt: Date;
+  updatedAt: Date;
+}
+
+export interface IntelImportResult {
+  inserted: number;
+  /** Rows that existed (or repeated within the batch) and were refreshed. */
+  updated: number;
+}
+
+export interface IntelQuery {
+  type?: IntelType;
+  source?: string;
+  /** Exact value. */
+  value?: string;
+  /** Leave out rows expired at `now`. */
+  activeOnly?: boolean;
+  now?: Date;
+  limit?: number;
+  offset?: number;
+}
+
+export interface IntelFilter {
+  types?: readonly IntelType[];
+  sources?: readonly string[];
+  includeExpired?: boolean;
+  now?: Date;
+  /** Rows per page read from the database (default 10,000). */
+  pageSize?: number;
+}
+
+export interface IntelSourceStats {
+  source: string;
+  total: number;
+  active: number;
+  expired: number;
+  byType: Partial<Record<IntelType, number>>;
+  /** Latest import or refresh of any of its rows. */
+  lastImport: Date | null;
+}
+
+export interface IntelStats {
+  total: number;
+  active: number;
+  expired: number;
+  byType: Record<IntelType, number>;
+  /** By source name. */
+  bySource: IntelSourceStats[];
 }

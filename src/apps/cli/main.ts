@@ -4,6 +4,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEvtx } from './commands/evtx.js';
 import { registerFilter } from './commands/filter.js';
 import { registerHunt } from './commands/hunt.js';
+import { registerIntel } from './commands/intel.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
@@ -38,6 +39,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   registerFilter(program, io, setExit);
   registerQuarantine(program, io, setExit);
   registerTriage(program, io, setExit);
+  registerIntel(program, io, setExit);
   registerHunt(program, io, setExit);
   registerEvtx(program, io, setExit);
   registerRules(program, io, setExit);

@@ -19,6 +19,7 @@ const VERDICT_CHECK = `('clean', 'suspicious', 'malicious')`;
 const SEVERITY_CHECK = `('info', 'low', 'medium', 'high', 'critical')`;
 const STEP_CHECK = `('1', '2', '3', '4', '5', '6', 'post')`;
 const STATUS_CHECK = `('new', 'investigating', 'contained', 'remediated', 'closed')`;
+const INTEL_TYPE_CHECK = `('ip', 'ip-port', 'cidr', 'domain', 'url', 'md5', 'sha1', 'sha256', 'ja3', 'ja3s')`;
 
 export const SCHEMA_VERSION_TABLE = `
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -125,6 +126,32 @@ CREATE TABLE incident_findings (
   PRIMARY KEY (incident_id, finding_id)
 ) WITHOUT ROWID;
 CREATE INDEX incident_findings_finding ON incident_findings(finding_id);
+`,
+  },
+  {
+    version: 2,
+    name: 'threat-intel',
+    sql: `
+-- Threat-intel indicators (emoguard intel import), one row per (type, value, source). Separate from the
+-- iocs table, which holds what scans extracted.
+CREATE TABLE intel (
+  id          INTEGER PRIMARY KEY,
+  type        TEXT NOT NULL CHECK (type IN ${INTEL_TYPE_CHECK}),
+  value       TEXT NOT NULL CHECK (length(value) > 0),
+  source      TEXT NOT NULL CHECK (length(source) > 0),
+  first_seen  TEXT,
+  last_seen   TEXT,
+  confidence  INTEGER CHECK (confidence BETWEEN 0 AND 100),
+  tags        TEXT NOT NULL DEFAULT '[]',   -- JSON string[]
+  malware     TEXT,
+  reference   TEXT,
+  expires_at  TEXT,
+  imported_at TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  UNIQUE (type, value, source)
+);
+-- Few indexes on purpose: every one slows the import of million-row feeds. Filters by source scan.
+CREATE INDEX intel_expires ON intel(expires_at);
 `,
   },
 ];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { runIntelSuite } from '../intel.suite.js';
 import { runStoreSuite } from '../store.suite.js';
 import { buildMailTree } from '../suite-fixtures.js';
 import { openSqliteStore } from './index.js';
@@ -16,6 +17,7 @@ const tempPath = () => join(dir, `store-${++files}.db`);
 
 runStoreSuite('sqlite :memory:', async () => openSqliteStore(':memory:'));
 runStoreSuite('sqlite file', async () => openSqliteStore(tempPath()));
+runIntelSuite('sqlite :memory:', async () => openSqliteStore(':memory:'));
 
 describe('sqlite store', () => {
   test('sqlite: migrations are numbered 1..n without gaps', () => {

@@ -12,6 +12,12 @@ import type {
   Incident,
   IncidentPatch,
   IncidentStatus,
+  IntelFilter,
+  IntelImportResult,
+  IntelInput,
+  IntelQuery,
+  IntelRecord,
+  IntelStats,
   IocQuery,
   IocRecord,
   NewIncident,
@@ -21,6 +27,7 @@ import type {
   StoreStats,
 } from '../store.js';
 import * as incidents from './incidents.js';
+import * as intel from './intel.js';
 import { LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE } from './migrations.js';
 import * as results from './results.js';
 import { toHost, toScan, type HostRow, type ScanRow } from './rows.js';
@@ -243,6 +250,35 @@ export class SqliteStore implements Store {
 
   async linkFindings(incidentId: number, findingIds: readonly number[]): Promise<void> {
     incidents.linkFindings(this.#ready(), incidentId, findingIds);
+  }
+
+  async importIntel(
+    batch: readonly IntelInput[],
+    options?: { importedAt?: Date },
+  ): Promise<IntelImportResult> {
+    return intel.importIntel(this.#ready(), batch, options);
+  }
+
+  async listIntel(query?: IntelQuery): Promise<IntelRecord[]> {
+    return intel.listIntel(this.#ready(), query);
+  }
+
+  async intelStats(options?: { now?: Date }): Promise<IntelStats> {
+    return intel.intelStats(this.#ready(), options);
+  }
+
+  async expireIntel(options?: { now?: Date; source?: string }): Promise<number> {
+    return intel.expireIntel(this.#ready(), options);
+  }
+
+  async *loadIntel(filter: IntelFilter = {}): AsyncIterable<IntelRecord> {
+    const now = filter.now ?? new Date();
+    for (let afterId = 0; ;) {
+      const page = intel.loadIntelPage(this.#ready(), { ...filter, now }, afterId);
+      yield* page;
+      if (page.length === 0 || page.length < Math.min(filter.pageSize ?? 10_000, 100_000)) return;
+      afterId = page[page.length - 1]!.id;
+    }
   }
 }
 

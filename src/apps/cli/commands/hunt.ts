@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import {
@@ -10,7 +11,10 @@ import {
   type LogEvent,
 } from '../../../core/index.js';
 import { createChainEngine } from '../../../engines/chain/index.js';
+import { createIocHuntEngine, loadIocSet, type IocInput } from '../../../engines/ioc/index.js';
 import { createSigmaEngine } from '../../../engines/sigma/index.js';
+import { IntelParser } from '../../../formats/intel/index.js';
+import { detectNetlogFormat, readNetlog } from '../../../formats/netlog/index.js';
 import { huntResult, newHuntStats, runHunt } from '../../../pipeline/index.js';
 import { walkInputs } from '../../scan-runner/index.js';
 import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
@@ -22,6 +26,7 @@ import { openStore } from './scan.js';
 
 interface HuntFlags {
   rules?: string[];
+  intel?: string[];
   json?: boolean;
   db?: string;
   store: boolean;
@@ -31,12 +36,17 @@ export function registerHunt(program: Command, io: CliIO, setExit: (code: number
   program
     .command('hunt')
     .description(
-      "hunt event logs (EVTX, JSON/XML Windows logs) with Sigma rules; emoguard's own rules by default",
+      'hunt logs: Windows (EVTX, JSON/XML) with Sigma and the Emotet chain detector; network (Zeek, Suricata, Squid) with threat intel',
     )
     .argument('<paths...>', 'log files or directories')
     .option(
       '--rules <path>',
       'Sigma rule file or directory (repeatable); replaces the bundled rules',
+      collect,
+    )
+    .option(
+      '--intel <feed>',
+      "threat-intel feed file used on the fly (repeatable), besides the store's active intel",
       collect,
     )
     .option('--json', 'one JSON object per detection')
@@ -65,7 +75,12 @@ export async function runHuntCommand(
     await write(io.stderr, 'emoguard: no usable rules\n');
     return EXIT_ERROR;
   }
-  const engines: HuntEngine[] = [createSigmaEngine(set), createChainEngine()];
+  const iocs = await loadIntel(flags, io);
+  const engines: HuntEngine[] = [
+    createSigmaEngine(set),
+    createChainEngine(),
+    createIocHuntEngine({ iocs }),
+  ];
   const mappings = loadWinlogMappings();
   const files: string[] = [];
   let errors = 0;
@@ -85,6 +100,10 @@ export async function runHuntCommand(
   const events = async function* (): AsyncGenerator<LogEvent> {
     for (const path of files) {
       try {
+        if (isNetworkLog(path)) {
+          yield* readNetlog(createReadStream(path) as AsyncIterable<Uint8Array>, { path });
+          continue;
+        }
         for (const item of readLogEvents(path, mappings)) {
           if (item.type === 'event') yield item.event;
         }
@@ -109,6 +128,43 @@ export async function runHuntCommand(
   }
   if (worst >= severityRank('high')) return EXIT_MALICIOUS;
   return errors > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+/** Zeek, Suricata or Squid, by the first non-blank line (formats/netlog decides the dialect). */
+function isNetworkLog(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(64 * 1024);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const first = new TextDecoder()
+      .decode(head.subarray(0, n))
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '');
+    return first !== undefined && detectNetlogFormat(first) !== undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Indicators from `--intel` feed files and, when the store exists, its active intel. */
+async function loadIntel(flags: HuntFlags, io: CliIO) {
+  const inputs: IocInput[] = [];
+  for (const path of flags.intel ?? []) {
+    const parser = new IntelParser({ name: path });
+    inputs.push(...parser.push(new Uint8Array(await readFile(path))), ...parser.end());
+  }
+  const dbPath = resolveDbPath(flags.db, io.env);
+  if (!flags.store || !existsSync(dbPath)) return loadIocSet(inputs);
+  const db = await openStore(dbPath);
+  try {
+    const all = async function* () {
+      yield* inputs;
+      yield* db.loadIntel();
+    };
+    return await loadIocSet(all());
+  } finally {
+    await db.close();
+  }
 }
 
 function humanLine(d: Detection): string {
