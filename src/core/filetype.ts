@@ -10,7 +10,8 @@ export const FILE_TYPES = [
   '7z',
   'rar',
   'cab',
-  'iso',
+  'iso', // ISO 9660 / UDF optical disc image (.iso, often renamed .img)
+  'fat', // FAT12/16/32 volume image (.img), plain or behind an MBR partition table
   'rtf',
   'sylk', // Excel SYLK (.slk): XLM formulas in text
   'activemime', // MSO ActiveMime blob (editdata.mso in MHTML / Word 2003 XML), zlib-compressed OLE

@@ -1,9 +1,12 @@
 import type { Engine } from '../core/index.js';
 import { archiveEngine } from '../engines/archive/index.js';
+import { containerEngine, onenoteEngine } from '../engines/container/index.js';
+import { lnkEngine } from '../engines/lnk/index.js';
 import { mailEngine } from '../engines/mail/index.js';
 import { offcryptoEngine } from '../engines/offcrypto/index.js';
 import { officeEngine } from '../engines/office/index.js';
 import { powershellEngine } from '../engines/powershell/index.js';
+import { scriptEngine } from '../engines/script/index.js';
 import { triageEngine } from '../engines/triage/index.js';
 import { vbaEngine } from '../engines/vba/index.js';
 import { xlmEngine } from '../engines/xlm/index.js';
@@ -15,11 +18,15 @@ import { xlmEngine } from '../engines/xlm/index.js';
 export const ENGINES: readonly Engine[] = [
   mailEngine,
   archiveEngine,
+  containerEngine,
+  onenoteEngine,
+  lnkEngine,
   offcryptoEngine,
   vbaEngine,
   xlmEngine,
   officeEngine,
   powershellEngine,
+  scriptEngine,
   triageEngine,
 ];
 
@@ -31,3 +38,4 @@ export { createChainEngine } from '../engines/chain/index.js';
 
 /** The Sigma hunt engine (`emoguard hunt`), built from the rule text the apps load. */
 export { createSigmaEngine } from '../engines/sigma/index.js';
+

@@ -45,6 +45,8 @@ export const MAGICS: readonly Magic[] = [
   { type: 'iso', offset: 0x8001, bytes: ascii('CD001') },
   { type: 'iso', offset: 0x8801, bytes: ascii('CD001') },
   { type: 'iso', offset: 0x9001, bytes: ascii('CD001') },
+  // UDF-only images (ECMA-167 2/9.1): the volume recognition sequence starts "BEA01" in sector 16.
+  { type: 'iso', offset: 0x8001, bytes: ascii('BEA01') },
 ];
 
 export function hasBytesAt(

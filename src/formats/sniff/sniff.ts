@@ -1,4 +1,5 @@
 import type { FileType } from '../../core/index.js';
+import { isFatImage } from '../iso/index.js';
 import { isOutlookMsg } from '../msg/index.js';
 import { hasBytesAt, indexOfAscii, MAGICS } from './magic.js';
 import { classifyText, decodeHead, hasUtf16Bom, looksLikeText, TEXT_SNIFF_BYTES } from './text.js';
@@ -28,6 +29,8 @@ export function sniffType(bytes: Uint8Array): FileType {
     return isOoxmlZip(bytes) ? 'ooxml' : 'zip';
   }
   if (bytes[0] === 0x25 && indexOfAscii(bytes, '%PDF-', 0, 1024) >= 0) return 'pdf';
+  // A raw FAT volume (.img lures): a boot sector whose BIOS Parameter Block holds together.
+  if (isFatImage(bytes)) return 'fat';
   if (isPe(bytes)) return 'pe';
   const head = bytes.subarray(0, TEXT_SNIFF_BYTES);
   if (hasUtf16Bom(head) || looksLikeText(head)) return classifyText(decodeHead(head));

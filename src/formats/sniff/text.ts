@@ -93,6 +93,8 @@ export function classifyText(text: string): FileType {
   if (/^\[?\s*\{\s*"/.test(trimmed)) return 'jsonl';
   const headers = classifyHeaders(trimmed);
   if (headers) return headers;
+  // Windows Script Files (<job>/<package>, maybe behind an XML declaration) run in wscript.exe.
+  if (/^(?:<\?xml[^>]{0,200}>\s*)?<(?:package|job)[\s>]/.test(head)) return 'script';
   if (head.startsWith('<?xml') || head.startsWith('<?mso-application')) {
     return /<html[\s>]/.test(head) ? 'html' : 'xml';
   }
