@@ -1,5 +1,6 @@
 import { describeError, FormatError, LimitError } from './errors.js';
-import { defineFinding, type Finding } from './finding.js';
+import type { Anomaly } from './anomaly.js';
+import { defineFinding, type Evidence, type Finding } from './finding.js';
 
 /**
  * Findings about the scan itself, shared by the pipeline and by engines that skip one member and go on.
@@ -38,6 +39,36 @@ export const engineError = defineFinding({
 });
 
 export const SCAN_FINDINGS = [parseError, limitExceeded, engineError] as const;
+
+/** Evidence items kept per finding: an archive of 60,000 encrypted members stays one small finding. */
+export const MAX_EVIDENCE_ITEMS = 20;
+
+export function cappedEvidence(items: readonly Evidence[]): Evidence[] {
+  if (items.length <= MAX_EVIDENCE_ITEMS) return [...items];
+  return [
+    ...items.slice(0, MAX_EVIDENCE_ITEMS),
+    { note: `…and ${items.length - MAX_EVIDENCE_ITEMS} more` },
+  ];
+}
+
+/**
+ * Parser anomalies as findings, one each: limits reached (E_LIMIT_* by default) are scan.limit-exceeded,
+ * the rest malformed structure (scan.parse-error).
+ */
+export function findingsForAnomalies(
+  anomalies: readonly Anomaly[],
+  where: string,
+  isLimit: (code: string) => boolean = (code) => code.startsWith('E_LIMIT_'),
+): Finding[] {
+  return anomalies.map((a) => {
+    const evidence: Evidence = {
+      location: a.location ?? where,
+      text: `${a.code}: ${a.message}`,
+      ...(a.offset === undefined ? {} : { offset: a.offset }),
+    };
+    return isLimit(a.code) ? limitExceeded(evidence) : parseError(evidence);
+  });
+}
 
 /** Turns anything an engine threw into the finding that says what was not analysed, and where. */
 export function findingForError(error: unknown, location: string): Finding {

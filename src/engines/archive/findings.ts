@@ -1,11 +1,4 @@
-import {
-  defineFinding,
-  limitExceeded,
-  parseError,
-  type Evidence,
-  type Finding,
-} from '../../core/index.js';
-import type { Anomaly } from '../../core/index.js';
+import { defineFinding } from '../../core/index.js';
 
 export const encryptedMember = defineFinding({
   id: 'archive.encrypted-member',
@@ -33,25 +26,5 @@ export const paddedMember = defineFinding({
 
 export const ARCHIVE_FINDINGS = [encryptedMember, paddedMember] as const;
 
-/** Evidence lists are capped so that an archive of 60,000 encrypted members stays one small finding. */
-export const MAX_EVIDENCE_ITEMS = 20;
-
-export function cappedEvidence(items: readonly Evidence[]): Evidence[] {
-  if (items.length <= MAX_EVIDENCE_ITEMS) return [...items];
-  return [
-    ...items.slice(0, MAX_EVIDENCE_ITEMS),
-    { note: `…and ${items.length - MAX_EVIDENCE_ITEMS} more` },
-  ];
-}
-
-/** Parser anomalies as findings: limits reached (E_LIMIT_*) are scan.limit-exceeded, the rest parse errors. */
-export function findingsForAnomalies(anomalies: readonly Anomaly[], where: string): Finding[] {
-  return anomalies.map((a) => {
-    const evidence: Evidence = {
-      location: a.location ?? where,
-      text: `${a.code}: ${a.message}`,
-      ...(a.offset === undefined ? {} : { offset: a.offset }),
-    };
-    return a.code.startsWith('E_LIMIT_') ? limitExceeded(evidence) : parseError(evidence);
-  });
-}
+// Shared with the other engines: one anomaly → finding mapping, one evidence cap.
+export { cappedEvidence, findingsForAnomalies, MAX_EVIDENCE_ITEMS } from '../../core/index.js';

@@ -1,11 +1,4 @@
-import {
-  defineFinding,
-  limitExceeded,
-  parseError,
-  type Anomaly,
-  type Evidence,
-  type Finding,
-} from '../../core/index.js';
+import { defineFinding } from '../../core/index.js';
 
 export const diskImage = defineFinding({
   id: 'container.disk-image',
@@ -104,25 +97,8 @@ export const lureText = defineFinding({
 
 export const ONENOTE_FINDINGS = [embeddedFile, embeddedScript, lureText] as const;
 
-/** Evidence lists stay short: an image of 60,000 hidden files is one small finding. */
-export const MAX_EVIDENCE_ITEMS = 20;
-
-export function capped(items: readonly Evidence[]): Evidence[] {
-  if (items.length <= MAX_EVIDENCE_ITEMS) return [...items];
-  return [
-    ...items.slice(0, MAX_EVIDENCE_ITEMS),
-    { note: `…and ${items.length - MAX_EVIDENCE_ITEMS} more` },
-  ];
-}
-
-/** Parser anomalies as findings: E_LIMIT_* are limits reached, the rest malformed structure. */
-export function anomalyFindings(anomalies: readonly Anomaly[], where: string): Finding[] {
-  return anomalies.map((a) => {
-    const evidence: Evidence = {
-      location: a.location ?? where,
-      text: `${a.code}: ${a.message}`,
-      ...(a.offset === undefined ? {} : { offset: a.offset }),
-    };
-    return a.code.startsWith('E_LIMIT_') ? limitExceeded(evidence) : parseError(evidence);
-  });
-}
+// Shared with the other engines: one anomaly → finding mapping, one evidence cap.
+export {
+  cappedEvidence as capped,
+  findingsForAnomalies as anomalyFindings,
+} from '../../core/index.js';

@@ -1,7 +1,6 @@
 import {
   findingForError,
-  limitExceeded,
-  parseError,
+  findingsForAnomalies,
   type AnalysisContext,
   type Anomaly,
   type ChildInput,
@@ -145,12 +144,5 @@ function lolbinFindings(targetProgram: string, args: string, collapsed: string):
 
 /** Parser anomalies as findings: E_LNK_TOO_MANY_* are limits reached, the rest malformed structure. */
 function anomalyFindings(anomalies: readonly Anomaly[], where: string): Finding[] {
-  return anomalies.map((a) => {
-    const evidence = {
-      location: a.location ?? where,
-      text: `${a.code}: ${a.message}`,
-      ...(a.offset === undefined ? {} : { offset: a.offset }),
-    };
-    return a.code.startsWith('E_LNK_TOO_MANY') ? limitExceeded(evidence) : parseError(evidence);
-  });
+  return findingsForAnomalies(anomalies, where, (code) => code.startsWith('E_LNK_TOO_MANY'));
 }
