@@ -1,8 +1,10 @@
 import type { Engine } from '../core/index.js';
 import { archiveEngine } from '../engines/archive/index.js';
 import { containerEngine, onenoteEngine } from '../engines/container/index.js';
+import { emotetConfigEngine } from '../engines/emotet-config/index.js';
 import { lnkEngine } from '../engines/lnk/index.js';
 import { mailEngine } from '../engines/mail/index.js';
+import { memoryEngine } from '../engines/memory/index.js';
 import { offcryptoEngine } from '../engines/offcrypto/index.js';
 import { officeEngine } from '../engines/office/index.js';
 import { powershellEngine } from '../engines/powershell/index.js';
@@ -28,6 +30,8 @@ export const ENGINES: readonly Engine[] = [
   powershellEngine,
   scriptEngine,
   triageEngine,
+  memoryEngine,
+  emotetConfigEngine,
 ];
 
 /** Built from data the apps load (hash indicators from the store); apps append it to ENGINES. */
@@ -39,3 +43,5 @@ export { createChainEngine } from '../engines/chain/index.js';
 /** The Sigma hunt engine (`emoguard hunt`), built from the rule text the apps load. */
 export { createSigmaEngine } from '../engines/sigma/index.js';
 
+/** YARA over every artifact and memory region, built from the rules the apps load (apps/yara-backend). */
+export { createYaraEngine } from '../engines/yara/index.js';

@@ -5,7 +5,9 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Limits } from '../../core/index.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
-export type PoolTask = { path: string } | { path: string; bytes: Uint8Array; size: number };
+export type PoolTask = ({ path: string } | { path: string; bytes: Uint8Array; size: number }) & {
+  yara?: readonly string[];
+};
 export type PoolReply =
   | WorkerReply
   | {

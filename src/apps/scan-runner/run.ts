@@ -32,6 +32,8 @@ export interface RunOptions {
   /** Worker threads; default: all cores. */
   workers?: number;
   onProgress?: (progress: RunProgress) => void;
+  /** Add YARA: the bundled rules plus these rule files/directories (see apps/yara-backend). */
+  yara?: readonly string[];
 }
 
 /**
@@ -68,6 +70,7 @@ export async function* scanPaths(
           entry.kind === 'stdin'
             ? { path: '-', ...(await readStdin(options.limits.maxFileSize)) }
             : { path: entry.path };
+        if (options.yara) task.yara = options.yara;
         const identity =
           'bytes' in task ? { sha256: sha256Hex(task.bytes), size: task.size } : undefined;
         pending.push(

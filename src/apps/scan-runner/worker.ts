@@ -1,12 +1,17 @@
 import { parentPort } from 'node:worker_threads';
 import type { Limits } from '../../core/index.js';
-import { scanInput } from '../../pipeline/index.js';
+import { ENGINES, scanInput } from '../../pipeline/index.js';
+import { enginesWithYara } from '../yara-backend/index.js';
 import { readInputFile } from './read.js';
 
-/** Messages from the pool: scan a file by path, or bytes already read (standard input). */
-export type WorkerRequest =
+/**
+ * Messages from the pool: scan a file by path, or bytes already read (standard input). `yara` set: add
+ * the yara engine with the bundled rules plus these rule paths (compiled once per worker, cached).
+ */
+export type WorkerRequest = (
   | { id: number; path: string; limits: Limits }
-  | { id: number; path: string; limits: Limits; bytes: Uint8Array; size: number };
+  | { id: number; path: string; limits: Limits; bytes: Uint8Array; size: number }
+) & { yara?: readonly string[] };
 
 export type WorkerReply =
   | { id: number; ok: true; result: Awaited<ReturnType<typeof scanInput>> }
@@ -27,7 +32,10 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
         : await readInputFile(request.path, request.limits.maxFileSize);
     const result = await scanInput(
       { path: request.path, bytes: input.bytes, size: input.size },
-      { limits: request.limits },
+      {
+        limits: request.limits,
+        ...(request.yara ? { engines: enginesWithYara(ENGINES, request.yara) } : {}),
+      },
     );
     return { id: request.id, ok: true, result };
   } catch (error) {

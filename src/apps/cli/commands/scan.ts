@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { describeError, walkResults, type ScanResult } from '../../../core/index.js';
 import { createProgressBar, scanPaths } from '../../scan-runner/index.js';
+import { prepareYara } from '../../yara-backend/index.js';
 import { openSqliteStore, type Store } from '../../../store/index.js';
 import { collect, parseLimitFlags, parsePositiveInt, resolveDbPath } from '../options.js';
 import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
@@ -17,6 +18,7 @@ interface ScanFlags {
   limit?: string[];
   progress: boolean;
   quiet?: boolean;
+  yara?: string[];
   detail?: boolean;
 }
 
@@ -40,6 +42,11 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
       'human output: also print macro code, decoded strings, PowerShell, XLM, DDE',
     )
     .option('--no-progress', 'no progress bar, even on a terminal')
+    .option(
+      '--yara <path>',
+      'YARA rule file or directory of .yar/.yara, added to the bundled rules (repeatable)',
+      collect,
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 nothing malicious, 1 something malicious, 2 an error (like clamscan).\n' +
@@ -51,6 +58,8 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
 
 export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<number> {
   const limits = parseLimitFlags(flags.limit ?? []);
+  const yara = prepareYara(flags.yara ?? [], io.env);
+  for (const line of yara.messages) await write(io.stderr, `emoguard: ${line}\n`);
   const colors = colorsFor(io.stdout, io.env);
   const started = Date.now();
   const store = flags.store ? await openStore(resolveDbPath(flags.db, io.env)) : undefined;
@@ -71,6 +80,7 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
   try {
     for await (const item of scanPaths(paths, {
       limits,
+      ...(yara.isActive ? { yara: yara.paths } : {}),
       ...(flags.workers ? { workers: flags.workers } : {}),
       onProgress: progress.update,
     })) {
