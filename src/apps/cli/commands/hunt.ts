@@ -154,7 +154,8 @@ async function loadIntel(flags: HuntFlags, io: CliIO) {
     inputs.push(...parser.push(new Uint8Array(await readFile(path))), ...parser.end());
   }
   const dbPath = resolveDbPath(flags.db, io.env);
-  if (!flags.store || !existsSync(dbPath)) return loadIocSet(inputs);
+  // --no-store only stops writing: the store's intel is still read when the store exists.
+  if (!existsSync(dbPath)) return loadIocSet(inputs);
   const db = await openStore(dbPath);
   try {
     const all = async function* () {
