@@ -1,26 +1,9 @@
 /** Just enough XML for markup scanning (XML 1.0 §4.1, §4.3.3, §4.6): text decoding and entities. */
 
-const ENTITIES: Readonly<Record<string, string>> = {
-  lt: '<',
-  gt: '>',
-  amp: '&',
-  quot: '"',
-  apos: "'",
-};
+// One entity decoder for every XML reader (formats/ooxml owns it): no DTD, no expansion bombs.
+import { decodeXmlEntities } from '../ooxml/index.js';
 
-/** The five predefined entities and character references; nothing else (no DTD, no expansion bombs). */
-export function decodeXmlEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[a-z]{2,4});/g, (whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
-        ? String.fromCodePoint(code)
-        : whole;
-    }
-    return ENTITIES[ref] ?? whole;
-  });
-}
+export { decodeXmlEntities };
 
 /**
  * XML bytes → text: a UTF-16 byte order mark, else the declared encoding when the platform knows it

@@ -12,6 +12,7 @@ export { contentTypeOf, contentTypeResolver } from './content-types.js';
 export type { ContentTypes } from './content-types.js';
 export type { OoxmlRelationship } from './rels.js';
 export { isOoxml } from './sniff.js';
+export { decodeXmlEntities } from './xml-scan.js';
 export { VBA_PROJECT_CONTENT_TYPE, VBA_PROJECT_REL, isMacroEnabledType } from './classify.js';
 export {
   MAX_OOXML_ELEMENTS,
