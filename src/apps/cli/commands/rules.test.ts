@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
+import { fakeIO } from '../../../../test/support/cli-io.js';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { CliIO } from '../io.js';
 import {
   loadSigmaRuleFiles,
   parsePlaceholderFlags,
   readRuleSources,
   runRulesCheck,
 } from './rules.js';
-
-function fakeIO(): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stream = (append: (s: string) => void) =>
-    ({
-      write: (s: string) => (append(s), true),
-      once: () => undefined,
-    }) as unknown as NodeJS.WriteStream;
-  return {
-    io: { stdout: stream((s) => (out += s)), stderr: stream((s) => (err += s)), env: {} },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'emoguard-rules-check-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { runCli } from '../../../../test/support/cli-io.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,37 +14,11 @@ import {
 } from '../../../../test/builders/host-snapshot.js';
 import { sniffType } from '../../../formats/sniff/index.js';
 import { openSqliteStore } from '../../../store/index.js';
-import type { CliIO } from '../io.js';
-import { main } from '../main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emoguard-triage-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function fakeIO(): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stream = (append: (s: string) => void) =>
-    ({
-      write: (s: string) => (append(String(s)), true),
-      once: () => undefined,
-      isTTY: false,
-    }) as unknown as NodeJS.WriteStream;
-  return {
-    io: {
-      stdout: stream((s) => (out += s)),
-      stderr: stream((s) => (err += s)),
-      env: { NO_COLOR: '1' },
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function run(args: string[]) {
-  const f = fakeIO();
-  const code = await main(args, f.io);
-  return { code, stdout: f.out(), stderr: f.err() };
-}
+const run = runCli;
 
 function save(name: string, bytes: Uint8Array): string {
   const path = join(dir, name);
