@@ -154,6 +154,22 @@ CREATE TABLE intel (
 CREATE INDEX intel_expires ON intel(expires_at);
 `,
   },
+  {
+    version: 3,
+    name: 'correlation',
+    // Incidents per host or mailbox, notes, event times, mail metadata (src/correlate).
+    sql: `
+SELECT 1;
+`,
+  },
+  {
+    version: 4,
+    name: 'auth',
+    // Dashboard users, sessions and API tokens (src/apps/api).
+    sql: `
+SELECT 1;
+`,
+  },
 ];
 
 /** The schema version this build writes; a database above it was written by a newer emoguard. */
