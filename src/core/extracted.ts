@@ -27,6 +27,26 @@ export interface ExtractedPowerShell {
   decoded: string;
 }
 
+/**
+ * Envelope of one mail artifact (RFC 5322 3.6), for correlation: mail → mailbox → host, and the
+ * correspondents whose threads a stolen mailbox exposes. Addresses are addr-specs as written.
+ */
+export interface ExtractedMail {
+  from: string | null;
+  /** Display name of the first From mailbox ('' when absent). */
+  fromName: string;
+  to: string[];
+  cc: string[];
+  replyTo: string[];
+  subject: string | null;
+  /** Date header as ISO 8601 UTC, when it parses. */
+  date: string | null;
+  messageId: string | null;
+  inReplyTo: string | null;
+  /** Addresses written in the quoted part of the body: the earlier correspondents of the thread. */
+  quoted: string[];
+}
+
 export interface Extracted {
   macros: ExtractedMacro[];
   xlm: ExtractedXlmCell[];
@@ -34,6 +54,8 @@ export interface Extracted {
   powershell: ExtractedPowerShell[];
   /** Malware configurations (C2 lists, keys), shape owned by the engine that extracts them. */
   config: unknown[];
+  /** Present on mail artifacts only (the mail engine). */
+  mail?: ExtractedMail;
 }
 
 export type ExtractedPart = Partial<Omit<Extracted, 'iocs'>> & { iocs?: Partial<ExtractedIocs> };
@@ -57,6 +79,7 @@ export function mergeExtracted(into: Extracted, part: ExtractedPart | undefined)
   if (part.xlm) into.xlm.push(...part.xlm);
   if (part.powershell) into.powershell.push(...part.powershell);
   if (part.config) into.config.push(...part.config);
+  if (part.mail && !into.mail) into.mail = part.mail;
   for (const kind of IOC_KINDS) {
     const add = part.iocs?.[kind];
     if (!add) continue;

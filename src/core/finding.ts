@@ -28,10 +28,15 @@ export interface Finding {
   /** MITRE ATT&CK technique ids, e.g. `T1047`. */
   attack: string[];
   evidence: Evidence[];
+  /**
+   * When the evidenced event happened (ISO 8601 UTC), where the layer knows it: a mail's Date header, the
+   * earliest log record of a hunt detection, a host snapshot's collection time. Absent otherwise.
+   */
+  observedAt?: string;
 }
 
 /** The fixed part of a finding, declared once per engine so ids, titles and mappings stay stable. */
-export type FindingDef = Omit<Finding, 'evidence'> & {
+export type FindingDef = Omit<Finding, 'evidence' | 'observedAt'> & {
   /** What the finding means for a responder; shown by `emoguard findings` and in docs. */
   description: string;
 };

@@ -1,5 +1,5 @@
 import type { Severity, Step } from '../core/index.js';
-import type { FindingRecord, Host, Incident } from '../store/index.js';
+import type { FindingRecord, Host, Incident, IncidentNote } from '../store/index.js';
 
 /**
  * What correlation hands to reports, the dashboard and the CLI: one incident seen whole. Plain JSON-able
@@ -129,6 +129,8 @@ export interface IncidentView {
   techniques: IncidentTechnique[];
   /** The linked findings, oldest first. */
   findings: FindingRecord[];
+  /** The analysts' notes, oldest first (absent in views built before notes existed). */
+  notes?: IncidentNote[];
   /** Mails that delivered artifacts of this incident, with their attachments. */
   mails: Array<{
     artifactId: number;

@@ -48,6 +48,13 @@ export function huntResult(
       groups.set(key, group);
     }
     group.count++;
+    // The group's event time is its earliest detection (ISO 8601 UTC strings sort by time).
+    if (d.time !== undefined && !Number.isNaN(Date.parse(d.time))) {
+      const at = new Date(Date.parse(d.time)).toISOString();
+      if (group.finding.observedAt === undefined || at < group.finding.observedAt) {
+        group.finding.observedAt = at;
+      }
+    }
     if (group.finding.evidence.length < MAX_EVIDENCE_PER_RULE) {
       group.finding.evidence.push({
         location:
@@ -56,7 +63,10 @@ export function huntResult(
             : `line ${d.source.line ?? '?'}`,
         ...(d.source.line !== undefined ? { line: d.source.line } : {}),
         text: clipText(summarise(d), maxEvidenceChars),
-        note: [d.host, d.time].filter(Boolean).join(' '),
+        note: clipText(
+          [[d.host, d.time].filter(Boolean).join(' '), ...correlationKeys(d)].join(' | '),
+          maxEvidenceChars,
+        ),
       });
     }
   }
@@ -95,6 +105,33 @@ function summarise(d: Detection): string {
     if (typeof value === 'string' && value !== '') return `${key}: ${value}`;
   }
   return JSON.stringify(d.event ?? {}).slice(0, 512);
+}
+
+/**
+ * `key=value` facts correlation reads back (src/correlate): the process owner, the image's SHA256, the
+ * process and parent ids and images (process trees), and the chain of a chain detection, so a log ties to
+ * the mail that delivered the file, to the account that opened it and to the processes that followed.
+ */
+function correlationKeys(d: Detection): string[] {
+  const data = eventFields(d.event);
+  const keys: string[] = [];
+  const str = (key: string) =>
+    typeof data[key] === 'string' || typeof data[key] === 'number' ? String(data[key]) : '';
+  if (str('User') !== '') keys.push(`user=${str('User')}`);
+  const sha256 = /SHA256=([0-9a-f]{64})/i.exec(str('Hashes'));
+  if (sha256) keys.push(`sha256=${sha256[1]!.toLowerCase()}`);
+  if (str('ProcessId') !== '') keys.push(`pid=${str('ProcessId')}`);
+  if (str('ParentProcessId') !== '') keys.push(`ppid=${str('ParentProcessId')}`);
+  if (str('Image') !== '') keys.push(`image=${str('Image')}`);
+  if (str('ParentImage') !== '') keys.push(`parent=${str('ParentImage')}`);
+  if (d.events !== undefined && d.events.length > 1) {
+    const steps = d.events.map((e) => {
+      const f = eventFields(e);
+      return `${String(f.Image ?? '?')}(${String(f.ProcessId ?? '?')})`;
+    });
+    keys.push(`chain=${steps.join(' > ')}`);
+  }
+  return keys;
 }
 
 function eventFields(event: Record<string, unknown> | undefined): Record<string, unknown> {

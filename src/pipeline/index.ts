@@ -9,9 +9,11 @@
 export { scanInput } from './scan.js';
 export type { ScanInput, ScanOptions } from './scan.js';
 export { ENGINES } from './registry.js';
-export { ACTIONS, decide, DEFAULT_POLICY, resolvePolicy } from './policy.js';
-export type { Action, Decision, Policy } from './policy.js';
+export { ACTIONS, decide, DEFAULT_POLICY, DISARM_FALLBACKS, resolvePolicy } from './policy.js';
+export type { Action, Decision, DisarmFallback, Policy } from './policy.js';
 export { newHuntStats, runHunt } from './hunt.js';
 export type { HuntStats } from './hunt.js';
 export { huntResult, MAX_EVIDENCE_PER_RULE } from './hunt-results.js';
 export type { HuntInputInfo } from './hunt-results.js';
+export { disarmInput } from './disarm.js';
+export type { DisarmInput, DisarmReport, DisarmRunOptions } from './disarm.js';

@@ -66,3 +66,30 @@ test('policy: invalid files are refused with E_POLICY_INVALID and where', () => 
     );
   }
 });
+
+test('policy: disarm.onRefusal defaults to quarantine; rules/policy/disarm.yml disarms macro documents', () => {
+  assert.equal(DEFAULT_POLICY.disarm.onRefusal, 'quarantine');
+  const file = parse(
+    readFileSync(new URL('../../rules/policy/disarm.yml', import.meta.url), 'utf8'),
+  );
+  const policy = resolvePolicy(file, 'disarm.yml');
+  assert.deepEqual(policy.verdicts, {
+    clean: 'deliver',
+    suspicious: 'disarm',
+    malicious: 'disarm',
+  });
+  const d = decide(result('malicious', ['mail.dangerous-attachment-type']), policy);
+  assert.equal(d.action, 'disarm');
+  assert.equal(resolvePolicy({ disarm: { onRefusal: 'tag' } }).disarm.onRefusal, 'tag');
+});
+
+test('policy: disarm.onRefusal accepts only tag, quarantine, reject', () => {
+  for (const bad of [
+    { onRefusal: 'deliver' },
+    { onRefusal: 'disarm' },
+    { fallback: 'tag' },
+    'tag',
+  ]) {
+    assert.throws(() => resolvePolicy({ disarm: bad }), /E_POLICY_INVALID|disarm/);
+  }
+});

@@ -19,7 +19,16 @@ export interface Policy {
   /** Finding ids (a trailing `*` matches a prefix) that force at least this action. */
   findings: { id: string; action: Action }[];
   tag: { header: string; subjectPrefix: Partial<Record<Verdict, string>> };
+  /**
+   * The `disarm` action's fallback when a mail cannot be disarmed (an encrypted or unsupported attachment,
+   * a copy that does not re-scan clean): keep it out (`quarantine`, `reject`) or deliver it with a
+   * warning (`tag`).
+   */
+  disarm: { onRefusal: DisarmFallback };
 }
+
+export const DISARM_FALLBACKS = ['tag', 'quarantine', 'reject'] as const;
+export type DisarmFallback = (typeof DISARM_FALLBACKS)[number];
 
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   verdicts: { clean: 'deliver', suspicious: 'tag', malicious: 'quarantine' },
@@ -32,6 +41,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
     header: 'X-Emoguard-Verdict',
     subjectPrefix: { suspicious: '[SUSPICIOUS] ', malicious: '[MALICIOUS] ' },
   },
+  disarm: { onRefusal: 'quarantine' },
 }) as Policy;
 
 export interface Decision {
@@ -65,7 +75,8 @@ export function resolvePolicy(raw: unknown, source = 'policy'): Policy {
   if (typeof raw !== 'object' || Array.isArray(raw)) fail(source, 'the policy must be a mapping');
   const doc = raw as Record<string, unknown>;
   for (const key of Object.keys(doc)) {
-    if (!['verdicts', 'findings', 'tag'].includes(key)) fail(source, `unknown key "${key}"`);
+    if (!['verdicts', 'findings', 'tag', 'disarm'].includes(key))
+      fail(source, `unknown key "${key}"`);
   }
   const policy = structuredClone(DEFAULT_POLICY) as Policy;
   if (doc.verdicts !== undefined) {
@@ -100,6 +111,18 @@ export function resolvePolicy(raw: unknown, source = 'policy'): Policy {
         }
         policy.tag.subjectPrefix[verdict] = prefix;
       }
+    }
+  }
+  if (doc.disarm !== undefined) {
+    const disarm = asMap(doc.disarm, source, 'disarm');
+    for (const key of Object.keys(disarm)) {
+      if (key !== 'onRefusal') fail(source, `disarm: unknown key "${key}"`);
+    }
+    if (disarm.onRefusal !== undefined) {
+      if (!(DISARM_FALLBACKS as readonly unknown[]).includes(disarm.onRefusal)) {
+        fail(source, `disarm.onRefusal must be one of ${DISARM_FALLBACKS.join(', ')}`);
+      }
+      policy.disarm.onRefusal = disarm.onRefusal as DisarmFallback;
     }
   }
   return policy;

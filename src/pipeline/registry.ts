@@ -45,3 +45,6 @@ export { createSigmaEngine } from '../engines/sigma/index.js';
 
 /** YARA over every artifact and memory region, built from the rules the apps load (apps/yara-backend). */
 export { createYaraEngine } from '../engines/yara/index.js';
+
+/** Content disarm (`emoguard disarm`, the gateway's `disarm` action): not a scan engine; see pipeline/disarm.ts. */
+export { DISARM_FINDINGS } from '../engines/disarm/index.js';

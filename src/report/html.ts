@@ -1,30 +1,11 @@
-import { SEVERITIES, VERDICTS } from '../core/index.js';
+import { SEVERITIES, STEP_INFO, VERDICTS } from '../core/index.js';
+import { INCIDENT_LABELS } from './incident-labels.js';
 import { LABELS, type ReportLabels } from './labels.js';
 import { REPORT_IOC_KINDS, type ReportArtifact, type ReportModel } from './model.js';
-import { defangIoc, displayText, escapeHtml, formatEvidence, formatTime } from './text.js';
+import { h, htmlPage, num, REPORT_CSP, table, td } from './html-parts.js';
+import { defangIoc, formatEvidence, formatTime } from './text.js';
 
-/**
- * SECURITY: the only way an input string enters HTML output: revealed, defanged, escaped. Fixed labels go
- * through it too, so no string reaches the page unescaped.
- */
-const h = (text: string | number): string => escapeHtml(displayText(String(text)));
-
-/**
- * SECURITY: no script may run and nothing may load from the network, even if an escaping bug slipped in:
- * the policy allows only the inline stylesheet.
- */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'";
-
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP",sans-serif;margin:2rem auto;max-width:75rem;padding:0 1rem;color:#1b1f24;background:#fff}
-h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}h3{font-size:1rem;word-break:break-all}
-table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;vertical-align:top;text-align:left}
-th{background:#f6f8fa}td.n{text-align:right}.ev{white-space:pre-wrap;word-break:break-all;font-family:ui-monospace,Consolas,monospace;font-size:12px}
-.ev div+div{border-top:1px dotted #d0d7de;margin-top:.2rem;padding-top:.2rem}
-.mono{font-family:ui-monospace,Consolas,monospace;word-break:break-all}.meta{color:#57606a}
-.malicious{color:#a40e26;font-weight:600}.suspicious{color:#9a6700;font-weight:600}.clean{color:#1a7f37}
-.critical{background:#ffebe9}.high{background:#fff1e5}.medium{background:#fff8c5}
-`;
+export { REPORT_CSP };
 
 /**
  * A single self-contained HTML file: inline CSS, no scripts, no external resources, every input string
@@ -39,6 +20,7 @@ export function renderHtml(model: ReportModel): string {
     `<h1>${h(L.title)}</h1>`,
     header(model, L),
     scope(model, L),
+    incidents(model, L),
     killChain(model, L),
     `<section><h2>${h(L.flagged)}</h2>`,
     model.artifacts.length === 0 ? `<p>${h(L.none)}</p>` : '',
@@ -48,32 +30,8 @@ export function renderHtml(model: ReportModel): string {
     iocs(model, L),
     techniques(model, L),
   ];
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${h(model.lang)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${h(L.title)}${model.scan === null ? '' : ` #${model.scan.id}`}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    ...body.filter((x) => x !== ''),
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlPage(model.lang, `${L.title}${model.scan === null ? '' : ` #${model.scan.id}`}`, body);
 }
-
-function table(header: string[], rows: string[][]): string {
-  const head = `<tr>${header.map((c) => `<th>${c}</th>`).join('')}</tr>`;
-  return `<table>\n${head}\n${rows.map((r) => `<tr>${r.join('')}</tr>`).join('\n')}\n</table>`;
-}
-
-const num = (n: number) => `<td class="n">${h(n)}</td>`;
-const td = (html: string, cls = '') => `<td${cls ? ` class="${h(cls)}"` : ''}>${html}</td>`;
 
 function header(model: ReportModel, L: ReportLabels): string {
   const items = [`<li>${h(L.generated)}: ${h(formatTime(model.generatedAt))}</li>`];
@@ -177,6 +135,30 @@ function techniques(model: ReportModel, L: ReportLabels): string {
     ]);
     out.push(table(['ID', L.technique, L.findings].map(h), rows));
   }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+function incidents(model: ReportModel, L: ReportLabels): string {
+  if (model.scan !== null) return '';
+  const I = INCIDENT_LABELS[model.lang];
+  const out = [`<section><h2>${h(I.incidents)}</h2>`];
+  if (model.incidents.length === 0) out.push(`<p>${h(L.none)}</p>`);
+  else {
+    const rows = model.incidents.map((i) => [
+      num(i.id),
+      td(h(i.title)),
+      td(h(L.severities[i.severity]), i.severity),
+      td(h(I.statuses[i.status])),
+      td(h(i.host ?? '–'), 'mono'),
+      td(h(i.steps.map((s) => STEP_INFO[s].mark).join(' '))),
+      num(i.findings),
+      td(h(formatTime(i.updatedAt))),
+    ]);
+    const head = ['ID', I.incident, L.severity, I.status, L.host, L.step, L.findings, I.updated];
+    out.push(table(head.map(h), rows));
+  }
+  if (model.incidentsOmitted > 0) out.push(`<p>${h(L.omitted(model.incidentsOmitted))}</p>`);
   out.push('</section>');
   return out.join('\n');
 }

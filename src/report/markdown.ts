@@ -1,4 +1,5 @@
-import { SEVERITIES, VERDICTS } from '../core/index.js';
+import { SEVERITIES, STEP_INFO, VERDICTS } from '../core/index.js';
+import { INCIDENT_LABELS } from './incident-labels.js';
 import { LABELS, type ReportLabels } from './labels.js';
 import { REPORT_IOC_KINDS, type ReportArtifact, type ReportModel } from './model.js';
 import { defangIoc, displayText, escapeMarkdown, formatEvidence, formatTime } from './text.js';
@@ -39,6 +40,8 @@ export function renderMarkdown(model: ReportModel): string {
     ),
     '',
   );
+
+  out.push(...incidents(model, L));
 
   out.push(`## ${L.killChain}`, '');
   out.push(
@@ -132,5 +135,31 @@ function artifact(a: ReportArtifact, n: number, L: ReportLabels): string[] {
     ),
     '',
   );
+  return out;
+}
+
+function incidents(model: ReportModel, L: ReportLabels): string[] {
+  if (model.scan !== null) return [];
+  const I = INCIDENT_LABELS[model.lang];
+  const out = [`## ${I.incidents}`, ''];
+  if (model.incidents.length === 0) return [...out, L.none, ''];
+  out.push(
+    ...table(
+      ['ID', I.incident, L.severity, I.status, L.host, L.step, L.findings, I.updated],
+      ['---:', '---', '---', '---', '---', '---', '---:', '---'],
+      model.incidents.map((i) => [
+        i.id,
+        md(i.title),
+        L.severities[i.severity],
+        I.statuses[i.status],
+        md(i.host ?? '–'),
+        i.steps.map((s) => STEP_INFO[s].mark).join(' '),
+        i.findings,
+        formatTime(i.updatedAt),
+      ]),
+    ),
+    '',
+  );
+  if (model.incidentsOmitted > 0) out.push(L.omitted(model.incidentsOmitted), '');
   return out;
 }

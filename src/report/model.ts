@@ -11,6 +11,7 @@ import {
   type Verdict,
 } from '../core/index.js';
 import type { RuleCount, ScanRecord, Store, StoreStats } from '../store/index.js';
+import { readIncidentList, type ReportIncident } from './incident-context.js';
 import { REPORT_LANGS, type ReportLang } from './labels.js';
 
 /**
@@ -36,6 +37,9 @@ export interface ReportModel {
   isIocListTruncated: boolean;
   /** Sorted by id. */
   techniques: ReportTechnique[];
+  /** The store's incidents, newest first (store-wide reports only; empty for a scan report). */
+  incidents: ReportIncident[];
+  incidentsOmitted: number;
 }
 
 export interface ReportScan {
@@ -153,6 +157,8 @@ export async function buildReport(
   const maxIocs = checkMax('maxIocs', options.maxIocs, MAX_REPORT_IOCS);
   const { artifacts, omitted } = await flaggedArtifacts(store, stats, scanId, maxArtifacts);
   const { iocs, isTruncated } = await readIocs(store, scanId, maxIocs);
+  const incidents =
+    scanId === undefined ? await readIncidentList(store) : { incidents: [], omitted: 0 };
   return {
     lang,
     generatedAt: (options.now ?? new Date()).toISOString(),
@@ -170,6 +176,8 @@ export async function buildReport(
     iocs,
     isIocListTruncated: isTruncated,
     techniques: techniques(stats.findingsByRule),
+    incidents: incidents.incidents,
+    incidentsOmitted: incidents.omitted,
   };
 }
 

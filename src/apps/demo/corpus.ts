@@ -1,7 +1,35 @@
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { buildDocm } from '../../formats/ooxml/index.js';
 import { buildOleWordDocument, buildVbaProjectBin } from '../../formats/ovba/index.js';
-import { DEMO_BENIGN_MACRO, DEMO_MAIL, demoMacroModules } from './content.js';
+import {
+  DEMO_BENIGN_MACRO,
+  DEMO_MAIL,
+  DEMO_POWERSHELL,
+  demoMacroModules,
+  encodePowerShell,
+} from './content.js';
+import {
+  buildHostSnapshot,
+  buildLoaderMemoryImage,
+  DEMO_C2,
+  DEMO_HOST,
+  LOADER_PERSISTED,
+  LOADER_TEMP,
+} from './host.js';
+import { hijackedReply } from './mails.js';
+import { c2BeaconZeek, demoIntelFeeds, loaderDownloadSquid, SMB_TARGETS } from './network.js';
+import type { SimulationInputKind } from './scenarios.js';
+import {
+  c2Events,
+  loaderEvents,
+  macroRunsEvents,
+  openDocumentEvents,
+  outlookAccessEvents,
+  runKeyEvents,
+  scriptBlockEvents,
+  smbSpreadEvents,
+  toJsonLines,
+  wmiPowerShellEvents,
+} from './telemetry.js';
 
 export interface DemoFile {
   /** Path inside the demo folder. */
@@ -9,15 +37,18 @@ export interface DemoFile {
   bytes: Uint8Array;
   /** What the file stands for in the story. */
   what: string;
+  /** Which layer reads it (`intel` feeds are loaded, not analysed). */
+  kind: Exclude<SimulationInputKind, 'disarm'> | 'intel';
+  /** The host the evidence was taken from, for the store and correlation. */
+  host?: string;
 }
 
-const MAIL_DATE = new Date('2026-11-20T09:12:00+09:00');
-
 /**
- * The demo incident, generated in code: the Japanese invoice mail that starts it (step ①) with its
- * macro document (②③④), the same macro in a .docm (the OOXML variant), the decoded loader script that
- * the macro would start (⑤), and a harmless macro for contrast. Later layers add their evidence here
- * (event logs, proxy logs, a memory image).
+ * The demo incident on one host, PC-SALES-01 (tanaka@victim.example.co.jp), generated in code: the
+ * hijacked-thread invoice mail with its macro document (①②③④), the same macro in a .docm, the host's
+ * Windows telemetry (④⑤⑥: WMI → PowerShell → rundll32, Run key, C2, SMB, Outlook), the proxy and Zeek
+ * logs with the loader download and the C2 check-ins (⑤⑥) plus the intel that names them, an EmoCheck-
+ * style host snapshot and the memory image of the loader's process (⑥), and a harmless macro for contrast.
  */
 export async function buildDemoCorpus(): Promise<DemoFile[]> {
   const modules = demoMacroModules();
@@ -26,47 +57,78 @@ export async function buildDemoCorpus(): Promise<DemoFile[]> {
     vbaProjectBin: buildVbaProjectBin({ modules }),
     text: '見積書 (emoguard demo)',
   });
-  const mail = await composeMail(doc);
+  const opened = `${DEMO_HOST.profile}\\AppData\\Local\\Microsoft\\Windows\\INetCache\\Content.Outlook\\X1Y2Z3\\${DEMO_MAIL.attachmentName}`;
+  const telemetry = toJsonLines([
+    ...openDocumentEvents(opened),
+    ...macroRunsEvents(),
+    ...wmiPowerShellEvents(encodePowerShell(DEMO_POWERSHELL)),
+    ...scriptBlockEvents(DEMO_POWERSHELL),
+    ...loaderEvents(LOADER_TEMP),
+    ...runKeyEvents(LOADER_PERSISTED),
+    ...c2Events(DEMO_C2.slice(0, 3)),
+    ...outlookAccessEvents(),
+    ...smbSpreadEvents(SMB_TARGETS),
+  ]);
+  const host = DEMO_HOST.name;
   return [
     {
       path: `mail/${DEMO_MAIL.attachmentName.replace(/\.doc$/, '')}.eml`,
-      bytes: mail,
+      bytes: await hijackedReply(doc),
       what: '① invoice mail with a macro document',
+      kind: 'mail',
     },
-    { path: 'documents/見積書_202611.docm', bytes: docm, what: '②③ the same macro in a .docm' },
+    {
+      path: 'documents/見積書_202611.docm',
+      bytes: docm,
+      what: '②③ the same macro in a .docm',
+      kind: 'document',
+    },
     {
       path: 'documents/format-tables.bas',
       bytes: new TextEncoder().encode(DEMO_BENIGN_MACRO),
       what: 'a harmless macro',
+      kind: 'document',
     },
+    {
+      path: `telemetry/${host}-sysmon.jsonl`,
+      bytes: telemetry,
+      what: '④⑤⑥ Sysmon/PowerShell events of the host',
+      kind: 'windows-log',
+      host,
+    },
+    {
+      path: 'network/proxy-access.log',
+      bytes: loaderDownloadSquid(),
+      what: '⑤ proxy log: the loader download',
+      kind: 'network-log',
+      host,
+    },
+    {
+      path: 'network/zeek-http.log',
+      bytes: c2BeaconZeek(),
+      what: '⑥ Zeek http.log: C2 check-ins',
+      kind: 'network-log',
+      host,
+    },
+    {
+      path: `host/${host}.json`,
+      bytes: buildHostSnapshot(['wmi-powershell', 'loader-running', 'run-key']),
+      what: '⑥ host snapshot (collect.ps1)',
+      kind: 'snapshot',
+      host,
+    },
+    {
+      path: `memory/${host}-rundll32-4200.dmp`,
+      bytes: buildLoaderMemoryImage(),
+      what: "⑥ memory image of the loader's process",
+      kind: 'memory',
+      host,
+    },
+    ...demoIntelFeeds().map((feed): DemoFile => ({
+      path: `intel/${feed.name}`,
+      bytes: new TextEncoder().encode(feed.text),
+      what: 'threat intel naming the servers',
+      kind: 'intel',
+    })),
   ];
-}
-
-async function composeMail(attachment: Uint8Array): Promise<Uint8Array> {
-  const composer = new MailComposer({
-    from: DEMO_MAIL.from,
-    to: DEMO_MAIL.to,
-    replyTo: DEMO_MAIL.replyTo,
-    subject: DEMO_MAIL.subject,
-    inReplyTo: DEMO_MAIL.inReplyTo,
-    references: DEMO_MAIL.inReplyTo,
-    date: MAIL_DATE,
-    messageId: '<demo-20261120091200@mailer.example.net>',
-    text: DEMO_MAIL.text,
-    headers: {
-      'Authentication-Results':
-        'mx.victim.example.co.jp; spf=fail smtp.mailfrom=mailer.example.net; dkim=none; dmarc=fail header.from=mailer.example.net',
-    },
-    attachments: [
-      {
-        filename: DEMO_MAIL.attachmentName,
-        content: Buffer.from(attachment),
-        contentType: 'application/msword',
-      },
-    ],
-  });
-  const message = await new Promise<Buffer>((resolve, reject) =>
-    composer.compile().build((error, out) => (error ? reject(error) : resolve(out))),
-  );
-  return new Uint8Array(message);
 }

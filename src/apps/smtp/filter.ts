@@ -1,8 +1,16 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { concatBytes, describeError, walkResults, type ScanResult } from '../../core/index.js';
+import {
+  concatBytes,
+  DEFAULT_LIMITS,
+  describeError,
+  walkResults,
+  type Limits,
+  type ScanResult,
+} from '../../core/index.js';
 import { decodeEncodedWords, tagMessage } from '../../formats/mime/index.js';
-import { decide, type Decision, type Policy } from '../../pipeline/index.js';
+import { decide, type Action, type Decision, type Policy } from '../../pipeline/index.js';
 import type { Scanner } from '../scan-runner/index.js';
+import { planMailDisarm, type AttachmentOutcome, type MailDisarmOptions } from './disarm-mail.js';
 import type { QuarantineDir } from './quarantine.js';
 import type { createRelay, Envelope } from './relay.js';
 
@@ -16,6 +24,10 @@ export interface FilterOptions {
   /** Wall time for scanning and re-injecting one message; past it the client gets 451 and retries. */
   timeoutMs: number;
   hostname: string;
+  /** Limits for the `disarm` action's disarmers and re-scans (default: the built-in limits). */
+  limits?: Readonly<Limits>;
+  /** Replaces the built-in format disarmers (tests, benchmarks). */
+  disarmers?: MailDisarmOptions['disarmers'];
   /** Called once per message with the outcome (log line, store). Never throws into the SMTP session. */
   onMessage?: (event: FilterEvent) => void | Promise<void>;
 }
@@ -27,6 +39,12 @@ export interface FilterEvent {
   /** What the client was told. */
   reply: string;
   quarantineId?: string;
+  /** The `disarm` action: what happened to each attachment, and why a refusal fell back. */
+  disarm?: {
+    status: 'disarmed' | 'unchanged' | 'refused';
+    attachments: AttachmentOutcome[];
+    reason?: string;
+  };
   error?: string;
 }
 
@@ -117,7 +135,31 @@ async function filterMessage(
   const result = await options.scanner.scan(`smtp:${session.id}`, raw);
   const decision = decide(result, options.policy);
   const event: FilterEvent = { envelope, result, decision, reply: '' };
-  switch (decision.action) {
+  let action: Action = decision.action;
+  if (action === 'disarm') {
+    const plan = await planMailDisarm(raw, result, {
+      limits: options.limits ?? DEFAULT_LIMITS,
+      ...(options.disarmers ? { disarmers: options.disarmers } : {}),
+    });
+    event.disarm = {
+      status: plan.status,
+      attachments: plan.attachments,
+      ...(plan.status === 'refused' ? { reason: plan.reason } : {}),
+    };
+    if (plan.status === 'disarmed') {
+      await deliverDisarmed(raw, plan.build, result, decision, envelope, options, event);
+      await report(options, event);
+      return event.reply;
+    }
+    // Nothing to remove → delivered with the warning; cannot be made safe → the policy's fallback.
+    action = plan.status === 'unchanged' ? 'tag' : options.policy.disarm.onRefusal;
+    decision.reasons.push(
+      plan.status === 'unchanged'
+        ? 'disarm: nothing to remove → tag'
+        : `disarm refused (${plan.reason}) → ${action}`,
+    );
+  }
+  switch (action) {
     case 'deliver':
       await options.relay.send(envelope, raw);
       event.reply = `2.0.0 Ok: scanned ${result.verdict}, delivered`;
@@ -139,17 +181,11 @@ async function filterMessage(
       await report(options, event);
       throw smtpError(550, event.reply);
     }
-    case 'disarm': // no disarm layer yet: the safe fallback keeps the mail out of the mailbox
     case 'quarantine': {
-      const record = await options.quarantine.put(raw, {
-        receivedAt: new Date().toISOString(),
-        envelope,
-        subject: subjectOf(raw),
-        verdict: result.verdict,
-        action: decision.action,
-        reasons: decision.reasons,
-        findings: topFindings(result),
-      });
+      const record = await options.quarantine.put(
+        raw,
+        quarantineFields(raw, result, decision, envelope, action),
+      );
       event.quarantineId = record.id;
       event.reply = `2.0.0 Ok: scanned ${result.verdict}, quarantined as ${record.id}`;
       break;
@@ -157,6 +193,60 @@ async function filterMessage(
   }
   await report(options, event);
   return event.reply;
+}
+
+/**
+ * The original goes to quarantine first (durably), then the disarmed copy — which names the quarantine
+ * id in its note — to the next hop. SECURITY (no loss, no duplicate): if the next hop fails, the record
+ * is closed and the sending MTA retries the whole message after our 451.
+ */
+async function deliverDisarmed(
+  raw: Uint8Array,
+  build: (quarantineId: string) => Uint8Array,
+  result: ScanResult,
+  decision: Decision,
+  envelope: Envelope,
+  options: FilterOptions,
+  event: FilterEvent,
+): Promise<void> {
+  const removed = (event.disarm?.attachments ?? []).flatMap((a) => a.removed.map((r) => r.kind));
+  const record = await options.quarantine.put(raw, {
+    ...quarantineFields(raw, result, decision, envelope, 'disarm'),
+    reasons: [
+      ...decision.reasons,
+      `disarmed copy delivered: ${[...new Set(removed)].join(', ')} removed`,
+    ],
+  });
+  event.quarantineId = record.id;
+  try {
+    await options.relay.send(envelope, build(record.id));
+  } catch (error) {
+    await options.quarantine.close(
+      record,
+      'disarmed delivery failed; the sending MTA retries',
+      true,
+    );
+    throw error;
+  }
+  event.reply = `2.0.0 Ok: scanned ${result.verdict}, delivered disarmed (${removed.length} removed), original quarantined as ${record.id}`;
+}
+
+function quarantineFields(
+  raw: Uint8Array,
+  result: ScanResult,
+  decision: Decision,
+  envelope: Envelope,
+  action: Action,
+) {
+  return {
+    receivedAt: new Date().toISOString(),
+    envelope,
+    subject: subjectOf(raw),
+    verdict: result.verdict,
+    action,
+    reasons: decision.reasons,
+    findings: topFindings(result),
+  };
 }
 
 async function report(options: FilterOptions, event: FilterEvent): Promise<void> {

@@ -1,4 +1,4 @@
-import type { FileType } from '../../core/index.js';
+import type { FileType, Limits } from '../../core/index.js';
 
 /**
  * Content disarm and reconstruction (CDR): a copy of a document that keeps its content and loses what can
@@ -51,3 +51,18 @@ export interface DisarmOutcome {
   /** Machine-readable refusal code: `encrypted`, `malformed`, `unsupported`, `limit`, `rescan-not-clean`. */
   refusal?: 'encrypted' | 'malformed' | 'unsupported' | 'limit' | 'rescan-not-clean';
 }
+
+/**
+ * What every format disarmer takes: `(bytes: Uint8Array, options: DisarmOptions) => DisarmOutcome`.
+ * A disarmer never throws for hostile input: a limit hit is `refusal: 'limit'`, broken structure is
+ * `refusal: 'malformed'` — never a half-written output.
+ */
+export interface DisarmOptions {
+  /** Sizes, counts and depth to stay within (the scan's limits). */
+  limits: Readonly<Limits>;
+  /** Throws `LimitError` (E_LIMIT_TIME) past the deadline; call it in long loops. */
+  checkDeadline?: () => void;
+}
+
+/** The signature each format disarmer exports (`disarmOoxml`, `disarmOle`, `disarmRtf`). */
+export type Disarmer = (bytes: Uint8Array, options: DisarmOptions) => DisarmOutcome;

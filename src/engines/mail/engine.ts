@@ -17,6 +17,7 @@ import {
 } from '../../formats/mime/index.js';
 import { checkAttachment, type Report } from './attachments.js';
 import { checkLinks, decodeEntities, hrefsOf, MAX_LINKS_CHECKED } from './links.js';
+import { envelopeOf } from './envelope.js';
 import { checkLure } from './lure.js';
 import { checkSender } from './sender.js';
 import { checkThread } from './thread.js';
@@ -126,5 +127,10 @@ export async function analyzeMail(ctx: AnalysisContext, bytes = ctx.bytes): Prom
   const hrefs = hrefsOf(mail.html ?? '');
   checkLinks(linksOf(mail, hrefs), report);
   checkLure(mail.subject, mail.text, report);
-  return { findings: sink.findings(), extracted: { iocs: iocsOf(mail, hrefs) }, children };
+  const envelope = envelopeOf(mail);
+  // The Date header is the event time of everything the mail itself evidences (correlation timelines).
+  const findings = sink
+    .findings()
+    .map((f) => (envelope.date === null ? f : { ...f, observedAt: envelope.date }));
+  return { findings, extracted: { iocs: iocsOf(mail, hrefs), mail: envelope }, children };
 }

@@ -8,7 +8,7 @@ import { threadHijack } from './findings.js';
 const REPLY_SUBJECT =
   /^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rv|ref|返信|転送|回复|答复)\s*(?:\[\d+\])?\s*[:：]\s*)+/i;
 // Where quoted text starts: "> " lines, Outlook's separator, "On … wrote:", Japanese clients' forms.
-const QUOTE_START =
+export const QUOTE_START =
   /^(?:>|-{2,}\s*(?:Original Message|元のメッセージ|転送されたメッセージ)\s*-{2,}|On .{3,200} wrote:\s*$|.{1,100}(?:さんは書きました|wrote):\s*$|From:\s.+@|差出人:\s)/im;
 const MAX_QUOTE_CHARS = 64 * 1024;
 const ADDRESS_IN_NAME = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}/g;

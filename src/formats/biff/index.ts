@@ -5,7 +5,10 @@
  * sheet, chart, VB module) and visibility (hidden, very hidden), defined names (Auto_Open,
  * Auto_Close …), cells with values, and formulas decoded from their token streams (Rgce) to the text
  * Excel shows, with the Excel 4.0 (XLM) macro function and command tables. The same token decoder
- * serves .xlsb (BIFF12, [MS-XLSB] 2.5.97). FILEPASS (encryption) is reported, not decrypted.
+ * serves .xlsb (BIFF12, [MS-XLSB] 2.5.97). FILEPASS (encryption) is reported, not decrypted. For
+ * rewriting (disarm), `splitBiffStream`/`joinBiffStream` cut a stream into raw records per substream
+ * and join them back with BoundSheet8, Index and ExtSST offsets moved (thrown: E_BIFF_RECORD_TOO_LONG,
+ * and the split's E_BIFF_NOT_BIFF, E_BIFF_RECORD_PAST_END, E_BIFF_NO_EOF, E_BIFF_SHEET_LIMIT).
  *
  * Anomaly codes: E_BIFF_RECORD_PAST_END, E_BIFF_TRAILING_BYTES, E_BIFF_RECORD_TRUNCATED,
  * E_BIFF_NO_EOF, E_BIFF_TOO_DEEP, E_BIFF_SST_LIMIT, E_BIFF_SST_TRUNCATED, E_BIFF_BAD_SST_INDEX,
@@ -18,6 +21,12 @@
  * book.sheets.filter((s) => s.type === 'macro' && s.state === 'very-hidden');
  */
 export { parseWorkbook } from './workbook.js';
+export {
+  MAX_BIFF_TABLE_COLS,
+  MAX_BIFF_TABLE_ROWS,
+  workbookTables,
+  type BiffTable,
+} from './text.js';
 export { decodeFormula, formatNumber, MAX_FORMULA_TEXT, quote } from './ptg.js';
 export type { BiffDialect, DecodedFormula, FormulaEnv } from './ptg.js';
 export { functionAt, functionNamed, FTAB_USER_DEFINED } from './functions.js';
@@ -45,3 +54,12 @@ export type {
   BiffWorkbook,
   CellValue,
 } from './types.js';
+export {
+  joinBiffStream,
+  MAX_BIFF_SUBSTREAMS,
+  RT_DBCELL,
+  RT_EXTSST,
+  RT_INDEX,
+  splitBiffStream,
+} from './edit.js';
+export type { BiffLayout, RawBiffRecord } from './edit.js';

@@ -22,3 +22,4 @@ export type {
   ShellLinkHeader,
   TrackerData,
 } from './types.js';
+export { buildLnk, idList, trackerBlock, type LnkSpec } from './write.js';

@@ -42,6 +42,14 @@ export {
   STREAM_TYPES,
 } from './constants.js';
 export { isMinidump, parseMinidump } from './parse.js';
+export {
+  buildMinidump,
+  buildPeHeader,
+  type BuiltMinidump,
+  type MinidumpSpec,
+  type ModuleSpec,
+  type RegionSpec,
+} from './write.js';
 export type {
   MemoryInfo,
   MemoryRegion,

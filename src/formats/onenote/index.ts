@@ -19,3 +19,4 @@ export {
 export { MAX_FILE_NODES } from './nodes.js';
 export { PROP } from './propset.js';
 export type { EmbeddedFile, OneNoteOptions, OneNoteSection } from './types.js';
+export { buildOneNote, type OneNoteFileSpec, type OneNoteSpec } from './write.js';

@@ -50,11 +50,15 @@ export function createIncident(ctx: SqliteContext, input: NewIncident): Incident
     requireHost(ctx, input.hostId);
     const info = ctx
       .stmt(
-        `INSERT INTO incidents (title, host_id, severity, status, steps, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO incidents
+           (title, kind, subject, owner, host_id, severity, status, steps, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         input.title,
+        input.kind ?? 'host',
+        input.subject ?? null,
+        input.owner ?? null,
         input.hostId ?? null,
         input.severity,
         input.status ?? 'new',
@@ -76,11 +80,13 @@ export function updateIncident(ctx: SqliteContext, id: number, patch: IncidentPa
     const next = { ...current, ...definedOnly(patch) };
     ctx
       .stmt(
-        `UPDATE incidents SET title = ?, host_id = ?, severity = ?, status = ?, steps = ?, updated_at = ?
+        `UPDATE incidents SET title = ?, owner = ?, host_id = ?, severity = ?, status = ?, steps = ?,
+           updated_at = ?
          WHERE id = ?`,
       )
       .run(
         next.title,
+        next.owner,
         next.hostId,
         next.severity,
         next.status,
@@ -105,7 +111,9 @@ export function linkFindings(
   checkId('incidentId', incidentId);
   for (const id of findingIds) checkId('findingId', id);
   ctx.db.transaction(() => {
-    if (getIncident(ctx, incidentId) === undefined) throw notFound('incident', incidentId);
+    if (ctx.stmt('SELECT 1 FROM incidents WHERE id = ?').get(incidentId) === undefined) {
+      throw notFound('incident', incidentId);
+    }
     const exists = ctx.stmt('SELECT 1 FROM findings WHERE id = ?');
     const link = ctx.stmt(
       'INSERT OR IGNORE INTO incident_findings (incident_id, finding_id) VALUES (?, ?)',
@@ -117,5 +125,24 @@ export function linkFindings(
     ctx
       .stmt('UPDATE incidents SET updated_at = ? WHERE id = ?')
       .run(new Date().toISOString(), incidentId);
+  })();
+}
+
+export function unlinkFindings(
+  ctx: SqliteContext,
+  incidentId: number,
+  findingIds: readonly number[],
+): void {
+  checkId('incidentId', incidentId);
+  for (const id of findingIds) checkId('findingId', id);
+  ctx.db.transaction(() => {
+    const drop = ctx.stmt('DELETE FROM incident_findings WHERE incident_id = ? AND finding_id = ?');
+    let changes = 0;
+    for (const id of findingIds) changes += drop.run(incidentId, id).changes;
+    if (changes > 0) {
+      ctx
+        .stmt('UPDATE incidents SET updated_at = ? WHERE id = ?')
+        .run(new Date().toISOString(), incidentId);
+    }
   })();
 }

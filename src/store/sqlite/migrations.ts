@@ -159,15 +159,107 @@ CREATE INDEX intel_expires ON intel(expires_at);
     name: 'correlation',
     // Incidents per host or mailbox, notes, event times, mail metadata (src/correlate).
     sql: `
-SELECT 1;
+ALTER TABLE incidents ADD COLUMN kind TEXT NOT NULL DEFAULT 'host' CHECK (kind IN ('host', 'mailbox'));
+ALTER TABLE incidents ADD COLUMN subject TEXT;
+ALTER TABLE incidents ADD COLUMN owner TEXT;
+CREATE INDEX incidents_subject ON incidents(kind, subject);
+
+CREATE TABLE incident_notes (
+  id          INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  author      TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX incident_notes_incident ON incident_notes(incident_id, id);
+
+-- Event time of a finding (mail Date, log record time, snapshot time) when a layer knows it.
+ALTER TABLE findings ADD COLUMN observed_at TEXT;
+
+-- The envelope of each mail artifact (extracted.mail), and its addresses by role for mailbox lookups.
+CREATE TABLE mails (
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id) ON DELETE CASCADE,
+  scan_id     INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  message_id  TEXT,
+  date        TEXT,
+  envelope    TEXT NOT NULL              -- JSON ExtractedMail
+);
+CREATE INDEX mails_message_id ON mails(message_id);
+CREATE INDEX mails_scan ON mails(scan_id);
+
+CREATE TABLE mail_addresses (
+  address     TEXT NOT NULL,             -- lower-cased addr-spec
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+  role        TEXT NOT NULL CHECK (role IN ('from', 'to', 'cc', 'reply-to', 'quoted')),
+  PRIMARY KEY (address, artifact_id, role)
+) WITHOUT ROWID;
+CREATE INDEX mail_addresses_artifact ON mail_addresses(artifact_id);
+
+-- Correlation's entity index: finding → host, user, mailbox, hash, indicator, and its incident subject.
+CREATE TABLE sightings (
+  kind       TEXT NOT NULL CHECK (kind IN ('host', 'user', 'mailbox', 'sha256', 'file', 'ip', 'domain', 'url')),
+  value      TEXT NOT NULL,
+  finding_id INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+  subject    TEXT,
+  PRIMARY KEY (kind, value, finding_id)
+) WITHOUT ROWID;
+CREATE INDEX sightings_finding ON sightings(finding_id);
+
+CREATE TABLE correlation_state (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
 `,
   },
   {
     version: 4,
     name: 'auth',
-    // Dashboard users, sessions and API tokens (src/apps/api).
+    // Dashboard users, sessions and API tokens (src/apps/api), and the audit trail of changes made there.
+    // SECURITY: only scrypt hashes of passwords and SHA-256 digests of session ids and tokens are stored.
     sql: `
-SELECT 1;
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+  role          TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+  id_hash      TEXT PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token   TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  expires_at   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_expires ON sessions(expires_at);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  token_hash   TEXT NOT NULL UNIQUE,
+  prefix       TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at   TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+-- Append-only: who released, deleted or changed what, and why.
+CREATE TABLE audit_log (
+  id     INTEGER PRIMARY KEY,
+  at     TEXT NOT NULL,
+  actor  TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  reason TEXT,
+  detail TEXT NOT NULL DEFAULT '{}'   -- JSON object
+);
+CREATE INDEX audit_log_target ON audit_log(target);
 `,
   },
 ];

@@ -1,6 +1,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ConfigError, emptyExtracted, type Finding, type ScanResult } from '../../core/index.js';
-import { checkId, flattenResults, notFound, pageOf, severitiesFrom } from '../common.js';
+import {
+  checkId,
+  flattenResults,
+  MAX_PAGE_SIZE,
+  notFound,
+  pageOf,
+  severitiesFrom,
+} from '../common.js';
 import type {
   ArtifactQuery,
   ArtifactRecord,
@@ -10,6 +17,7 @@ import type {
   IocQuery,
   IocRecord,
 } from '../store.js';
+import { insertMail } from './mails.js';
 import { toArtifact, toFinding, type ArtifactRow, type FindingRow } from './rows.js';
 
 /** What the query functions need from the store: the handle and its prepared-statement cache. */
@@ -24,8 +32,8 @@ const INSERT_ARTIFACT = `INSERT INTO artifacts
   (scan_id, host_id, parent_id, sha256, path, name, size, type, verdict, depth, relation, elapsed_ms, extracted)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_FINDING = `INSERT INTO findings
-  (scan_id, artifact_id, host_id, rule_id, title, severity, step, attack, evidence, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  (scan_id, artifact_id, host_id, rule_id, title, severity, step, attack, evidence, created_at, observed_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_IOC = `INSERT OR IGNORE INTO iocs (artifact_id, scan_id, kind, value) VALUES (?, ?, ?, ?)`;
 
 /**
@@ -77,12 +85,21 @@ export function insertResults(
         JSON.stringify(f.attack),
         JSON.stringify(f.evidence),
         createdAt,
+        observedTime(f.observedAt),
       );
     }
+    if (extracted.mail !== undefined) insertMail(ctx, id, scanId, extracted.mail);
     for (const kind of IOC_KINDS) {
       for (const value of extracted.iocs?.[kind] ?? []) ioc.run(id, scanId, kind, value);
     }
   }
+}
+
+/** An event time as stored: ISO UTC when it parses, else null (a hostile Date header is no error). */
+function observedTime(value: string | undefined): string | null {
+  if (typeof value !== 'string') return null;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
 /** Builds `WHERE …` from optional conditions; the SQL text depends only on which filters are set. */
@@ -99,6 +116,7 @@ export function listArtifacts(ctx: SqliteContext, query: ArtifactQuery = {}): Ar
     value === undefined ? false : (params.push(value), sql);
   const sql = `SELECT * FROM artifacts ${where([
     add('scan_id = ?', query.scanId),
+    add('parent_id = ?', query.parentId),
     add('verdict = ?', query.verdict),
     add('sha256 = ?', query.sha256),
   ])} ORDER BY id LIMIT ? OFFSET ?`;
@@ -117,6 +135,12 @@ const FINDING_SELECT = `SELECT f.*, a.path AS artifact_path, a.sha256 AS artifac
 export function listFindings(ctx: SqliteContext, query: FindingQuery = {}): FindingRecord[] {
   checkId('scanId', query.scanId);
   checkId('artifactId', query.artifactId);
+  checkId('incidentId', query.incidentId);
+  for (const id of query.ids ?? []) checkId('findingId', id);
+  checkId('underArtifactId', query.underArtifactId);
+  if (query.afterId !== undefined && !(Number.isSafeInteger(query.afterId) && query.afterId >= 0)) {
+    throw new ConfigError('E_STORE_INVALID_QUERY', 'afterId must be a non-negative integer');
+  }
   const { limit, offset } = pageOf(query);
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) =>
@@ -130,6 +154,20 @@ export function listFindings(ctx: SqliteContext, query: FindingQuery = {}): Find
     add('f.step = ?', query.step),
     add('f.rule_id = ?', query.ruleId),
     add('h.name = ?', query.host),
+    add('f.id > ?', query.afterId),
+    add(
+      `f.artifact_id IN (WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL
+         SELECT a.id FROM artifacts a JOIN sub ON a.parent_id = sub.id) SELECT id FROM sub)`,
+      query.underArtifactId,
+    ),
+    add(
+      'f.id IN (SELECT value FROM json_each(?))',
+      query.ids === undefined ? undefined : JSON.stringify(query.ids.slice(0, MAX_PAGE_SIZE)),
+    ),
+    add(
+      'f.id IN (SELECT finding_id FROM incident_findings WHERE incident_id = ?)',
+      query.incidentId,
+    ),
   ])} ORDER BY f.id LIMIT ? OFFSET ?`;
   const rows = ctx.stmt(sql).all(...params, limit, offset) as FindingRow[];
   return rows.map(toFinding);
@@ -168,7 +206,15 @@ export function getResult(ctx: SqliteContext, artifactId: number): ScanResult | 
   for (const row of findings) {
     const list = byArtifact.get(row.artifact_id) ?? [];
     const { ruleId, title, severity, step, attack, evidence } = toFinding(row);
-    list.push({ id: ruleId, title, severity, step, attack, evidence });
+    list.push({
+      id: ruleId,
+      title,
+      severity,
+      step,
+      attack,
+      evidence,
+      ...(row.observed_at === null ? {} : { observedAt: row.observed_at }),
+    });
     byArtifact.set(row.artifact_id, list);
   }
   const nodes = new Map<number, ScanResult>();

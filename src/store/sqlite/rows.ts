@@ -4,6 +4,7 @@ import type {
   FindingRecord,
   Host,
   Incident,
+  IncidentKind,
   IncidentStatus,
   ScanRecord,
 } from '../store.js';
@@ -52,6 +53,7 @@ export interface FindingRow {
   attack: string;
   evidence: string;
   created_at: string;
+  observed_at: string | null;
   artifact_path: string;
   artifact_sha256: string;
   host: string | null;
@@ -69,6 +71,9 @@ export interface HostRow {
 export interface IncidentRow {
   id: number;
   title: string;
+  kind: string;
+  subject: string | null;
+  owner: string | null;
   host_id: number | null;
   severity: string;
   status: string;
@@ -136,6 +141,7 @@ export function toFinding(row: FindingRow): FindingRecord {
     hostId: row.host_id,
     host: row.host,
     createdAt: new Date(row.created_at),
+    observedAt: row.observed_at === null ? null : new Date(row.observed_at),
   };
 }
 
@@ -154,6 +160,9 @@ export function toIncident(row: IncidentRow): Incident {
   return {
     id: row.id,
     title: row.title,
+    kind: row.kind as IncidentKind,
+    subject: row.subject,
+    owner: row.owner,
     hostId: row.host_id,
     severity: row.severity as Severity,
     status: row.status as IncidentStatus,

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { runAuthSuite } from '../auth.suite.js';
 import { runIntelSuite } from '../intel.suite.js';
 import { runStoreSuite } from '../store.suite.js';
 import { buildMailTree } from '../suite-fixtures.js';
 import { openSqliteStore } from './index.js';
-import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+import { LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE } from './migrations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emoguard-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +19,7 @@ const tempPath = () => join(dir, `store-${++files}.db`);
 runStoreSuite('sqlite :memory:', async () => openSqliteStore(':memory:'));
 runStoreSuite('sqlite file', async () => openSqliteStore(tempPath()));
 runIntelSuite('sqlite :memory:', async () => openSqliteStore(':memory:'));
+runAuthSuite('sqlite :memory:', async () => openSqliteStore(':memory:'));
 
 describe('sqlite store', () => {
   test('sqlite: migrations are numbered 1..n without gaps', () => {
@@ -46,6 +48,34 @@ describe('sqlite store', () => {
     const reopened = openSqliteStore(path);
     assert.equal((await reopened.stats()).totals.artifacts, 4, 'no migrate() needed when current');
     await reopened.close();
+  });
+
+  test('sqlite: a version 2 store upgrades: its incidents become host incidents, its data stays', async () => {
+    const path = tempPath();
+    const raw = new Database(path);
+    raw.exec(SCHEMA_VERSION_TABLE);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 2)) {
+      raw.exec(m.sql);
+      raw
+        .prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)')
+        .run(m.version, m.name, new Date().toISOString());
+    }
+    raw
+      .prepare(
+        `INSERT INTO incidents (title, severity, status, steps, created_at, updated_at)
+         VALUES ('old', 'high', 'new', '["6"]', ?, ?)`,
+      )
+      .run(new Date().toISOString(), new Date().toISOString());
+    raw.close();
+    const store = openSqliteStore(path);
+    await assert.rejects(store.listIncidents(), { code: 'E_STORE_NOT_MIGRATED' });
+    await store.migrate();
+    const [old] = await store.listIncidents();
+    assert.deepEqual(
+      [old!.title, old!.kind, old!.subject, old!.owner],
+      ['old', 'host', null, null],
+    );
+    await store.close();
   });
 
   test('sqlite: a file that is not a database → E_STORE_NOT_A_DB', () => {
@@ -102,6 +132,12 @@ describe('sqlite store', () => {
       'SELECT * FROM findings WHERE rule_id = ?',
       'SELECT * FROM findings WHERE host_id = ?',
       'SELECT * FROM iocs WHERE kind = ? AND value = ?',
+      'SELECT * FROM sightings WHERE kind = ? AND value = ?',
+      'SELECT * FROM sightings WHERE finding_id = ?',
+      'SELECT artifact_id FROM mail_addresses WHERE address = ?',
+      'SELECT * FROM mails WHERE message_id = ?',
+      'SELECT * FROM incidents WHERE kind = ? AND subject = ?',
+      'SELECT * FROM incident_notes WHERE incident_id = ?',
     ]) {
       assert.match(plan(sql), /USING (COVERING )?INDEX|USING PRIMARY KEY/, sql);
     }

@@ -10,6 +10,7 @@ import type {
   Host,
   HostInput,
   Incident,
+  IncidentNote,
   IncidentPatch,
   IncidentStatus,
   IntelFilter,
@@ -20,16 +21,26 @@ import type {
   IntelStats,
   IocQuery,
   IocRecord,
+  MailQuery,
+  MailRecord,
   NewIncident,
+  NoteInput,
   ScanRecord,
   ScanSummary,
+  SightingInput,
+  SightingQuery,
+  SightingRecord,
   Store,
   StoreStats,
 } from '../store.js';
+import { SqliteAuthStore } from './auth.js';
+import * as incidentOps from './incident-ops.js';
 import * as incidents from './incidents.js';
 import * as intel from './intel.js';
 import { LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE } from './migrations.js';
+import * as mails from './mails.js';
 import * as results from './results.js';
+import * as sightings from './sightings.js';
 import { toHost, toScan, type HostRow, type ScanRow } from './rows.js';
 import { stats } from './stats.js';
 
@@ -40,6 +51,7 @@ export class SqliteStore implements Store {
   #version: number;
   #isClosed = false;
   readonly #ctx: results.SqliteContext;
+  readonly auth = new SqliteAuthStore(() => this.#ready());
 
   constructor(db: BetterSqlite3.Database, version: number) {
     this.#db = db;
@@ -250,6 +262,60 @@ export class SqliteStore implements Store {
 
   async linkFindings(incidentId: number, findingIds: readonly number[]): Promise<void> {
     incidents.linkFindings(this.#ready(), incidentId, findingIds);
+  }
+
+  async unlinkFindings(incidentId: number, findingIds: readonly number[]): Promise<void> {
+    incidents.unlinkFindings(this.#ready(), incidentId, findingIds);
+  }
+
+  async addIncidentNote(incidentId: number, note: NoteInput): Promise<IncidentNote> {
+    return incidentOps.addIncidentNote(this.#ready(), incidentId, note);
+  }
+
+  async listIncidentNotes(incidentId: number): Promise<IncidentNote[]> {
+    return incidentOps.listIncidentNotes(this.#ready(), incidentId);
+  }
+
+  async mergeIncidents(
+    targetId: number,
+    sourceIds: readonly number[],
+    options: { author?: string } = {},
+  ): Promise<Incident> {
+    return incidentOps.mergeIncidents(this.#ready(), targetId, sourceIds, options.author);
+  }
+
+  async splitIncident(
+    incidentId: number,
+    findingIds: readonly number[],
+    options?: { title?: string; author?: string },
+  ): Promise<Incident> {
+    return incidentOps.splitIncident(this.#ready(), incidentId, findingIds, options);
+  }
+
+  async listMails(query?: MailQuery): Promise<MailRecord[]> {
+    return mails.listMails(this.#ready(), query);
+  }
+
+  async findDeliveringMails(
+    artifactIds: readonly number[],
+  ): Promise<Array<{ artifactId: number; mail: MailRecord }>> {
+    return mails.findDeliveringMails(this.#ready(), artifactIds);
+  }
+
+  async addSightings(rows: readonly SightingInput[]): Promise<void> {
+    sightings.addSightings(this.#ready(), rows);
+  }
+
+  async listSightings(query: SightingQuery): Promise<SightingRecord[]> {
+    return sightings.listSightings(this.#ready(), query);
+  }
+
+  async getCorrelationCursor(): Promise<number> {
+    return sightings.getCorrelationCursor(this.#ready());
+  }
+
+  async setCorrelationCursor(findingId: number): Promise<void> {
+    sightings.setCorrelationCursor(this.#ready(), findingId);
   }
 
   async importIntel(

@@ -145,6 +145,7 @@ async function runFilter(flags: FilterFlags, io: CliIO): Promise<number> {
       maxSize: flags.maxSize,
       timeoutMs: flags.timeout * 1000,
       hostname: hostname(),
+      limits,
       onMessage,
     });
     await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,7 @@ import {
   type HuntEngine,
   type LogEvent,
 } from '../../../core/index.js';
+import { correlate } from '../../../correlate/index.js';
 import { createChainEngine } from '../../../engines/chain/index.js';
 import { createIocHuntEngine, loadIocSet, type IocInput } from '../../../engines/ioc/index.js';
 import { createSigmaEngine } from '../../../engines/sigma/index.js';
@@ -192,16 +193,24 @@ async function store(flags: HuntFlags, io: CliIO, byFile: Map<string, Detection[
     const counts = { inputs: 0, malicious: 0, suspicious: 0, clean: 0, errors: 0 };
     for (const [path, detections] of byFile) {
       const { sha256, size } = await hashFile(path);
-      const result = huntResult(
-        { path, sha256, size, type: path.toLowerCase().endsWith('.evtx') ? 'evtx' : 'jsonl' },
-        detections,
-      );
+      const type = path.toLowerCase().endsWith('.evtx') ? 'evtx' : 'jsonl';
       counts.inputs++;
-      counts[result.verdict]++;
-      const host = detections.find((d) => d.host)?.host;
-      await db.saveResults(scanId, [result], host ? { host } : {});
+      counts[huntResult({ path, sha256, size, type }, detections).verdict]++;
+      // One result per host in the log, so each finding is stored under the host it happened on.
+      const byHost = new Map<string, Detection[]>();
+      for (const d of detections) {
+        const list = byHost.get(d.host ?? '') ?? [];
+        list.push(d);
+        byHost.set(d.host ?? '', list);
+      }
+      if (byHost.size === 0) byHost.set('', []);
+      for (const [host, list] of byHost) {
+        const result = huntResult({ path, sha256, size, type }, list);
+        await db.saveResults(scanId, [result], host ? { host } : {});
+      }
     }
     await db.finishScan(scanId, counts);
+    await correlate(db);
   } finally {
     await db.close();
   }

@@ -2,36 +2,68 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../../../core/index.js';
-import { buildReport, renderHtml, renderJson, renderMarkdown } from '../../../report/index.js';
+import { buildIncidentView } from '../../../correlate/index.js';
+import {
+  buildIncidentReport,
+  buildReport,
+  readChecklistContext,
+  renderHtml,
+  renderIncidentHtml,
+  renderIncidentMarkdown,
+  renderJson,
+  renderMarkdown,
+} from '../../../report/index.js';
+import type { Store } from '../../../store/index.js';
+import { htmlToPdf } from '../../pdf/index.js';
 import { EXIT_OK, write, type CliIO } from '../io.js';
 import { parsePositiveInt, resolveDbPath } from '../options.js';
 import { openStore } from './scan.js';
 
+export const REPORT_FORMATS = ['html', 'md', 'json', 'pdf'] as const;
+
 interface ReportFlags {
-  format: 'html' | 'md' | 'json';
+  format: (typeof REPORT_FORMATS)[number];
   out?: string;
   db?: string;
   scan?: number;
+  incident?: number;
   lang: 'en' | 'ja';
 }
 
 export function registerReport(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('report')
-    .description('write a report of the findings in the store')
+    .description(
+      'write a report: one incident (timeline, scope, IOCs, ATT&CK, JPCERT/CC response checklist) or the whole store',
+    )
     .addOption(
-      new Option('--format <format>', 'report format')
-        .choices(['html', 'md', 'json'])
+      new Option('--format <format>', 'report format (pdf prints the HTML with headless Chromium)')
+        .choices([...REPORT_FORMATS])
         .default('md'),
     )
     .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'ja']).default('en'))
     .option('--out <file>', 'write to FILE instead of standard output')
+    .option(
+      '--incident <id>',
+      'report on this incident (see `emoguard incidents`)',
+      parsePositiveInt,
+    )
     .option('--scan <id>', 'only this scan (default: every scan in the store)', parsePositiveInt)
     .option('--db <path>', 'findings store (default: $EMOGUARD_DB or ./emoguard.db)')
+    .addHelpText(
+      'after',
+      '\nPDF needs Chromium (/usr/bin/chromium, or EMOGUARD_CHROMIUM=PATH) and, for Japanese, fonts-noto-cjk.',
+    )
     .action(async (flags: ReportFlags) => setExit(await runReport(flags, io)));
 }
 
 export async function runReport(flags: ReportFlags, io: CliIO): Promise<number> {
+  if (flags.incident !== undefined && flags.scan !== undefined) {
+    throw new ConfigError('E_CONFIG_FLAGS', '--incident and --scan cannot be combined');
+  }
+  if (flags.format === 'pdf' && !flags.out && io.stdout.isTTY) {
+    throw new ConfigError('E_CONFIG_FLAGS', '--format pdf writes binary data: pass --out FILE');
+  }
   const dbPath = resolveDbPath(flags.db, io.env);
   if (!existsSync(dbPath)) {
     throw new ConfigError(
@@ -40,25 +72,58 @@ export async function runReport(flags: ReportFlags, io: CliIO): Promise<number> 
     );
   }
   const store = await openStore(dbPath);
+  let output: { html: string; text: () => string };
   try {
-    const model = await buildReport(store, {
-      lang: flags.lang,
-      ...(flags.scan ? { scanId: flags.scan } : {}),
-    });
-    const text =
-      flags.format === 'html'
-        ? renderHtml(model)
-        : flags.format === 'json'
-          ? renderJson(model)
-          : renderMarkdown(model);
-    if (flags.out) {
-      await writeFile(flags.out, text);
-      await write(io.stderr, `report written to ${flags.out}\n`);
-    } else {
-      await write(io.stdout, text.endsWith('\n') ? text : `${text}\n`);
-    }
+    output =
+      flags.incident === undefined
+        ? await storeReport(store, flags)
+        : await incidentReport(store, flags.incident, flags);
   } finally {
     await store.close();
   }
+  const data: string | Uint8Array =
+    flags.format === 'pdf' ? await htmlToPdf(output.html, { env: io.env }) : output.text();
+  if (flags.out) {
+    await writeFile(flags.out, data);
+    await write(io.stderr, `report written to ${flags.out}\n`);
+  } else if (typeof data === 'string') {
+    await write(io.stdout, data.endsWith('\n') ? data : `${data}\n`);
+  } else {
+    io.stdout.write(data);
+  }
   return EXIT_OK;
+}
+
+async function storeReport(store: Store, flags: ReportFlags) {
+  const model = await buildReport(store, {
+    lang: flags.lang,
+    ...(flags.scan ? { scanId: flags.scan } : {}),
+  });
+  const html = flags.format === 'html' || flags.format === 'pdf' ? renderHtml(model) : '';
+  return {
+    html,
+    text: () =>
+      flags.format === 'json'
+        ? renderJson(model)
+        : flags.format === 'md'
+          ? renderMarkdown(model)
+          : html,
+  };
+}
+
+async function incidentReport(store: Store, id: number, flags: ReportFlags) {
+  const view = await buildIncidentView(store, id);
+  const report = buildIncidentReport(view, await readChecklistContext(store, id), {
+    lang: flags.lang,
+  });
+  const html = flags.format === 'html' || flags.format === 'pdf' ? renderIncidentHtml(report) : '';
+  return {
+    html,
+    text: () =>
+      flags.format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : flags.format === 'md'
+          ? renderIncidentMarkdown(report)
+          : html,
+  };
 }

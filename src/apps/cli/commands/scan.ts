@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { correlate } from '../../../correlate/index.js';
 import type { Command } from 'commander';
 import { describeError, walkResults, type ScanResult } from '../../../core/index.js';
 import { createProgressBar, scanPaths } from '../../scan-runner/index.js';
@@ -117,6 +118,7 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
     if (store && scanId !== undefined) {
       if (batch.length > 0) await store.saveResults(scanId, batch);
       await store.finishScan(scanId, tally);
+      await correlate(store);
     }
   } finally {
     await store?.close();

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { hostname } from 'node:os';
+import { correlate } from '../../../correlate/index.js';
 import type { Command } from 'commander';
 import {
   clipText,
@@ -138,6 +139,7 @@ export async function runTriage(
     if (store && scanId !== undefined) {
       const { malicious, suspicious, clean, errors } = tally;
       await store.finishScan(scanId, { inputs: tally.hosts, malicious, suspicious, clean, errors });
+      await correlate(store);
     }
   } finally {
     await store?.close();
@@ -278,7 +280,10 @@ function toScanResult(
     size,
     type: 'host-snapshot',
     verdict: verdictOf(kept),
-    findings: kept,
+    // The snapshot's collection time is when these findings were true of the host (timelines).
+    findings: report.collectedAt
+      ? kept.map((f) => ({ ...f, observedAt: report.collectedAt! }))
+      : kept,
     extracted,
     children: [],
     elapsedMs,
