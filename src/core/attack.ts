@@ -44,6 +44,10 @@ export const ATTACK_TECHNIQUES: Readonly<Record<string, string>> = {
   'T1087.003': 'Account Discovery: Email Account',
   T1021: 'Remote Services',
   'T1021.002': 'Remote Services: SMB/Windows Admin Shares',
+  T1570: 'Lateral Tool Transfer',
+  T1569: 'System Services',
+  'T1569.002': 'System Services: Service Execution',
+  T1046: 'Network Service Discovery',
   T1071: 'Application Layer Protocol',
   'T1071.001': 'Application Layer Protocol: Web Protocols',
   T1573: 'Encrypted Channel',
@@ -78,4 +82,91 @@ export function isKnownTechnique(id: string): boolean {
 
 export function techniqueName(id: string): string | undefined {
   return isKnownTechnique(id) ? ATTACK_TECHNIQUES[id] : undefined;
+}
+
+/**
+ * An ATT&CK Enterprise tactic (https://attack.mitre.org/tactics/enterprise/). Navigator layers and STIX
+ * kill-chain phases want the shortname, OCSF `attacks[].tactic` the TA id and name.
+ */
+export interface Tactic {
+  /** TA id, e.g. `TA0002`. */
+  uid: string;
+  name: string;
+  /** ATT&CK Navigator / STIX kill-chain phase name, e.g. `execution`. */
+  shortname: string;
+}
+
+const tactic = (uid: string, name: string, shortname: string): Tactic => ({ uid, name, shortname });
+export const TACTICS = {
+  'initial-access': tactic('TA0001', 'Initial Access', 'initial-access'),
+  execution: tactic('TA0002', 'Execution', 'execution'),
+  persistence: tactic('TA0003', 'Persistence', 'persistence'),
+  'privilege-escalation': tactic('TA0004', 'Privilege Escalation', 'privilege-escalation'),
+  'defense-evasion': tactic('TA0005', 'Defense Evasion', 'defense-evasion'),
+  'credential-access': tactic('TA0006', 'Credential Access', 'credential-access'),
+  discovery: tactic('TA0007', 'Discovery', 'discovery'),
+  'lateral-movement': tactic('TA0008', 'Lateral Movement', 'lateral-movement'),
+  collection: tactic('TA0009', 'Collection', 'collection'),
+  exfiltration: tactic('TA0010', 'Exfiltration', 'exfiltration'),
+  'command-and-control': tactic('TA0011', 'Command and Control', 'command-and-control'),
+  impact: tactic('TA0040', 'Impact', 'impact'),
+} as const satisfies Record<string, Tactic>;
+type TacticName = keyof typeof TACTICS;
+
+/**
+ * Tactics of the techniques above, by parent technique (a sub-technique has its parent's tactics), from
+ * the technique pages at https://attack.mitre.org/techniques/. Add a row with every new parent id: a
+ * test fails for a technique without one (its findings would fall to `general` in the coverage matrix).
+ */
+const TECHNIQUE_TACTICS: Readonly<Record<string, readonly TacticName[]>> = {
+  T1566: ['initial-access'],
+  T1204: ['execution'],
+  T1137: ['persistence'],
+  T1047: ['execution'],
+  T1059: ['execution'],
+  T1027: ['defense-evasion'],
+  T1140: ['defense-evasion'],
+  T1105: ['command-and-control'],
+  T1106: ['execution'],
+  T1218: ['defense-evasion'],
+  T1221: ['defense-evasion'],
+  T1203: ['execution'],
+  T1559: ['execution'],
+  T1547: ['persistence', 'privilege-escalation'],
+  T1053: ['execution', 'persistence', 'privilege-escalation'],
+  T1543: ['persistence', 'privilege-escalation'],
+  T1114: ['collection'],
+  T1087: ['discovery'],
+  T1021: ['lateral-movement'],
+  T1570: ['lateral-movement'],
+  T1569: ['execution'],
+  T1046: ['discovery'],
+  T1071: ['command-and-control'],
+  T1573: ['command-and-control'],
+  T1571: ['command-and-control'],
+  T1008: ['command-and-control'],
+  T1197: ['defense-evasion', 'persistence'],
+  T1055: ['defense-evasion', 'privilege-escalation'],
+  T1486: ['impact'],
+  T1497: ['defense-evasion', 'discovery'],
+  T1564: ['defense-evasion'],
+  T1070: ['defense-evasion'],
+  T1112: ['defense-evasion'],
+  T1562: ['defense-evasion'],
+  T1553: ['defense-evasion'],
+  T1036: ['defense-evasion'],
+};
+
+/** `T1059.001` → `T1059`. */
+export function parentTechnique(id: string): string {
+  const dot = id.indexOf('.');
+  return dot < 0 ? id : id.slice(0, dot);
+}
+
+/** Tactics of a technique id (`T1059.001` → Execution); empty for an id this table does not know. */
+export function tacticsOf(techniqueId: string): Tactic[] {
+  const parent = parentTechnique(techniqueId);
+  return (Object.hasOwn(TECHNIQUE_TACTICS, parent) ? TECHNIQUE_TACTICS[parent]! : []).map(
+    (t) => TACTICS[t],
+  );
 }

@@ -59,12 +59,15 @@ export class IncidentBook {
     return this.#bySubject.get(key);
   }
 
-  /** `subject` as written (host names keep their case); `key` compares case-insensitively. */
+  /**
+   * `subject` as written (host names keep their case); `key` compares case-insensitively. Get-or-create
+   * in the store: a pass running at the same time gets the same incident, and only its creator counts it.
+   */
   async open(key: SubjectKey, subject: string, hostId: number | null): Promise<Incident> {
     const known = this.#bySubject.get(key);
     if (known !== undefined) return known;
     const kind = key.slice(0, key.indexOf(':'));
-    const incident = await this.store.createIncident({
+    const { incident, created } = await this.store.openSubjectIncident({
       title:
         kind === 'host' ? `Compromise of host ${subject}` : `Attack mail received by ${subject}`,
       kind: kind === 'host' ? 'host' : 'mailbox',
@@ -72,9 +75,25 @@ export class IncidentBook {
       severity: 'info',
       ...(hostId === null ? {} : { hostId }),
     });
-    this.created.push(incident.id);
+    if (created) this.created.push(incident.id);
     this.#bySubject.set(key, incident);
     return incident;
+  }
+
+  /** Open incidents by subject key. */
+  entries(): Array<[SubjectKey, Incident]> {
+    return [...this.#bySubject.entries()] as Array<[SubjectKey, Incident]>;
+  }
+
+  /** After a merge or unlink in the store: the book re-reads the incident (or drops a closed one). */
+  refresh(key: SubjectKey, incident: Incident | undefined): void {
+    const old = this.#bySubject.get(key);
+    if (old !== undefined) {
+      this.#linked.delete(old.id);
+      this.#touched.delete(old.id);
+    }
+    if (incident === undefined || incident.status === 'closed') this.#bySubject.delete(key);
+    else this.#bySubject.set(key, incident);
   }
 
   /** Whether a finding is already linked to the incident. */
@@ -126,17 +145,16 @@ export class IncidentBook {
   }
 }
 
-/** Shared lookups of one pass: scans, hosts by IP, mails and their attachments. */
+/** Shared lookups of one pass: scans, hosts by name, mails and their attachments. */
 export class PassCache {
   readonly scans = new Map<number, ScanRecord | undefined>();
   readonly attachments = new Map<number, { sha256: string[]; names: string[] }>();
-  hostsByIp = new Map<string, Host>();
+  hostsByName = new Map<string, Host>();
   constructor(private readonly store: Store) {}
 
   async init(): Promise<void> {
-    for (const h of await this.store.listHosts()) {
-      if (h.ip !== null) this.hostsByIp.set(h.ip, h);
-    }
+    this.hostsByName.clear();
+    for (const h of await this.store.listHosts()) this.hostsByName.set(h.name.toLowerCase(), h);
   }
 
   async scan(id: number): Promise<ScanRecord | undefined> {

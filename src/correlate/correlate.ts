@@ -1,21 +1,25 @@
 import { severityRank, type Severity } from '../core/index.js';
-import type { FindingRecord, MailRecord, SightingInput, Store } from '../store/index.js';
+import type {
+  FindingRecord,
+  Host,
+  HostAddressInput,
+  MailRecord,
+  SightingInput,
+  Store,
+} from '../store/index.js';
+import { AddressBook, addressFactsOf, ipLiteral } from './addresses.js';
+import { resolveAddressIncidents } from './address-incidents.js';
 import {
+  documentNameOf,
   entitiesOf,
-  isLinkingKind,
   mailboxAccountKeys,
   userAccountKey,
   type Entity,
 } from './entities.js';
-import {
-  IncidentBook,
-  MAX_CROSS_LINKS,
-  normalizeSubject,
-  PassCache,
-  subjectKey,
-  type SubjectKey,
-} from './book.js';
+import { IncidentBook, PassCache, subjectKey, type SubjectKey } from './book.js';
+import { crossLink } from './cross-link.js';
 import { isContentLayer, isHostLayer, layerOf } from './layers.js';
+import { noteTime } from './process-tree.js';
 import type { CorrelationSummary } from './types.js';
 
 export interface CorrelateOptions {
@@ -41,6 +45,10 @@ interface Placed {
   /** Each subject as written, by key. */
   names: Map<SubjectKey, string>;
   entities: Entity[];
+  /** Event time: the host event's, or the delivering mail's date for content. */
+  at: Date | null;
+  /** Host findings: per entity (`kind\0value`), the latest time of the evidence records naming it. */
+  times?: Map<string, Date> | undefined;
 }
 
 /** Host findings that make an incident; lower ones only join an incident that exists. */
@@ -51,15 +59,18 @@ const OPENS_INCIDENT: Severity = 'medium';
  * a finding is linked to an incident at most once and an incident is created once per open subject.
  *
  * - host incidents: findings of the endpoint, network and response layers, by the host they were stored
- *   under (a network log's client IP maps to the host that has that IP);
+ *   under (a network log's client IP maps to the host that held that IP at the finding's time, from the
+ *   addresses layers observed; an address no layer has seen opens an incident named by the address,
+ *   merged into the host's incident in the first pass that can resolve it);
  * - mailbox incidents: mail and document findings, by the recipients of the mail that delivered them;
  * - links across: a host finding that names a delivered file (same SHA256, file name or URL) pulls the
- *   mail and document findings of that file into the host's incident, whichever was stored first; a
+ *   mail and document findings of that file into the host's incident, whichever was stored first, from
+ *   the closest mail delivered before the host event (with a clock-skew allowance); a
  *   finding with no subject (a memory dump, a network log without client) joins the hosts it shares an
  *   indicator with.
  *
- * Not safe against two passes running at the same moment on one store (both could open an incident for a
- * new subject); the CLI runs one pass per command.
+ * Two passes at once on one store open one incident per subject (the store's get-or-create); links
+ * are idempotent, so the later pass only repeats work.
  *
  * @example
  * const summary = await correlate(store); // { created: [1], updated: [], linked: 12 }
@@ -71,20 +82,24 @@ export async function correlate(
   const pageSize = Math.max(1, Math.min(options.pageSize ?? 5_000, 10_000));
   const cache = new PassCache(store);
   await cache.init();
+  const addresses = new AddressBook(store);
   const book = new IncidentBook(store, await store.listIncidents());
   let cursor = options.full === true ? 0 : await store.getCorrelationCursor();
   const updated = new Set<number>();
   for (;;) {
     const page = await store.listFindings({ afterId: cursor, limit: pageSize });
     if (page.length === 0) break;
-    const placed = await place(store, cache, page);
+    const placed = await place(store, cache, addresses, page);
     await store.addSightings(sightingsOf(placed));
-    await assign(book, placed);
+    await assign(book, placed, cache.hostsByName);
     await crossLink(store, book, placed);
     for (const id of await book.flush()) updated.add(id);
     cursor = page[page.length - 1]!.id;
     await store.setCorrelationCursor(Math.max(cursor, await store.getCorrelationCursor()));
   }
+  await cache.init();
+  for (const id of await resolveAddressIncidents(store, book, cache, addresses)) updated.add(id);
+  for (const id of await book.flush()) updated.add(id);
   for (const id of book.created) updated.delete(id);
   return {
     created: book.created,
@@ -94,8 +109,14 @@ export async function correlate(
 }
 
 /** Subjects and entities of each finding of a page. */
-async function place(store: Store, cache: PassCache, page: FindingRecord[]): Promise<Placed[]> {
+async function place(
+  store: Store,
+  cache: PassCache,
+  addresses: AddressBook,
+  page: FindingRecord[],
+): Promise<Placed[]> {
   const content = page.filter((f) => isContentLayer(layerOf(f.ruleId)));
+  await learnAddresses(addresses, page);
   const mails = new Map<number, MailRecord>();
   for (const { artifactId, mail } of await store.findDeliveringMails([
     ...new Set(content.map((f) => f.artifactId)),
@@ -108,9 +129,14 @@ async function place(store: Store, cache: PassCache, page: FindingRecord[]): Pro
     const entities = entitiesOf(finding.evidence);
     const subjects: SubjectKey[] = [];
     const names = new Map<SubjectKey, string>();
+    let at = finding.observedAt;
+    let times: Map<string, Date> | undefined;
     if (isContentLayer(layer)) {
       const mail = mails.get(finding.artifactId);
+      const own = documentNameOf(finding.artifactPath);
+      if (own !== null) entities.push({ kind: 'file', value: own });
       if (mail !== undefined) {
+        at = mailTime(mail) ?? finding.observedAt;
         const recipients = [...new Set([...mail.to, ...mail.cc].map((a) => a.toLowerCase()))];
         for (const r of recipients.slice(0, MAX_RECIPIENT_INCIDENTS)) {
           subjects.push(subjectKey('mailbox', r));
@@ -126,7 +152,7 @@ async function place(store: Store, cache: PassCache, page: FindingRecord[]): Pro
         entities.push({ kind: 'sha256', value: finding.artifactSha256.toLowerCase() });
       }
     } else if (finding.host !== null && (await isHostFact(cache, finding, layer))) {
-      const host = cache.hostsByIp.get(finding.host)?.name ?? finding.host;
+      const host = addresses.resolve(finding.host, at) ?? finding.host;
       subjects.push(subjectKey('host', host));
       names.set(subjectKey('host', host), host);
       entities.push({ kind: 'host', value: host });
@@ -139,9 +165,63 @@ async function place(store: Store, cache: PassCache, page: FindingRecord[]): Pro
         if (entities[i]!.kind === 'ip' && own.has(entities[i]!.value)) entities.splice(i, 1);
       }
     }
-    out.push({ finding, subjects, names, entities: dedupe(entities) });
+    if (!isContentLayer(layer)) {
+      at ??= noteTime(finding.evidence[0]?.note);
+      times = evidenceTimes(finding);
+    }
+    out.push({ finding, subjects, names, entities: dedupe(entities), at, times });
   }
   return out;
+}
+
+/** Stores the (host, address, time) facts of a page and reads what its client addresses resolve to. */
+async function learnAddresses(addresses: AddressBook, page: FindingRecord[]): Promise<void> {
+  const facts = new Map<string, HostAddressInput>();
+  const wanted = new Set<string>();
+  for (const f of page) {
+    if (isContentLayer(layerOf(f.ruleId)) || f.host === null) continue;
+    for (const fact of addressFactsOf(f, f.host)) {
+      // The earliest and the latest sighting per page and pair bound the rows a chatty log writes.
+      for (const edge of ['first', 'last']) {
+        const key = `${fact.host}\u0000${fact.address}\u0000${edge}`;
+        const known = facts.get(key);
+        const t = fact.seenAt.getTime();
+        const isBetter =
+          known === undefined ||
+          (edge === 'first' ? t < known.seenAt.getTime() : t > known.seenAt.getTime());
+        if (isBetter) facts.set(key, fact);
+      }
+    }
+    const ip = ipLiteral(f.host);
+    if (ip !== null) wanted.add(ip);
+  }
+  await addresses.prepare([...facts.values()], wanted);
+}
+
+/**
+ * One hunt finding groups every match of a rule on a host, the earliest first: a hash or file name is
+ * dated by the latest record that names it, so a document opened again after a newer delivery still
+ * orders after that mail.
+ */
+function evidenceTimes(finding: FindingRecord): Map<string, Date> {
+  const times = new Map<string, Date>();
+  for (const e of finding.evidence) {
+    const t = noteTime(e.note);
+    if (t === null) continue;
+    for (const x of entitiesOf([e])) {
+      const key = `${x.kind}\u0000${x.value}`;
+      const known = times.get(key);
+      if (known === undefined || t > known) times.set(key, t);
+    }
+  }
+  return times;
+}
+
+/** The mail's Date header as a time, or null when absent or unparsable. */
+function mailTime(mail: MailRecord): Date | null {
+  if (mail.date === null) return null;
+  const d = new Date(mail.date);
+  return Number.isNaN(d.getTime()) ? null : d;
 }
 
 /**
@@ -175,13 +255,18 @@ function sightingsOf(placed: readonly Placed[]): SightingInput[] {
       const key = p.subjects[0];
       const subject =
         key === undefined ? null : `${key.slice(0, key.indexOf(':'))}:${p.names.get(key) ?? key}`;
-      rows.push({ ...e, findingId: p.finding.id, subject });
+      const at = p.times?.get(`${e.kind}\u0000${e.value}`) ?? p.at;
+      rows.push({ ...e, findingId: p.finding.id, subject, observedAt: at });
     }
   }
   return rows;
 }
 
-async function assign(book: IncidentBook, placed: readonly Placed[]): Promise<void> {
+async function assign(
+  book: IncidentBook,
+  placed: readonly Placed[],
+  hostIds: ReadonlyMap<string, Host>,
+): Promise<void> {
   const bySubject = new Map<SubjectKey, FindingRecord[]>();
   const names = new Map<SubjectKey, string>();
   for (const p of placed) {
@@ -197,112 +282,15 @@ async function assign(book: IncidentBook, placed: readonly Placed[]): Promise<vo
     if (incident === undefined) {
       const opens = findings.some((f) => severityRank(f.severity) >= severityRank(OPENS_INCIDENT));
       if (!opens) continue;
+      // A finding stored under a client address has that address's host row, not the named host's.
       const hostId = subject.startsWith('host:')
-        ? (findings.find((f) => f.hostId !== null)?.hostId ?? null)
+        ? (findings.find((f) => f.hostId !== null && f.host?.toLowerCase() === subject.slice(5))
+            ?.hostId ??
+          hostIds.get(subject.slice(5))?.id ??
+          null)
         : null;
       incident = await book.open(subject, names.get(subject) ?? subject, hostId);
     }
     await book.link(incident, findings);
   }
-}
-
-/**
- * Links across subjects through shared entities: host ↔ delivered content (hash, name, URL), and
- * findings without a subject → the hosts that share an indicator with them.
- */
-async function crossLink(
-  store: Store,
-  book: IncidentBook,
-  placed: readonly Placed[],
-): Promise<void> {
-  const byKind = new Map<Entity['kind'], Set<string>>();
-  for (const p of placed) {
-    for (const e of p.entities) {
-      if (!isLinkingKind(e.kind, e.value)) continue;
-      const set = byKind.get(e.kind) ?? new Set<string>();
-      set.add(e.value);
-      byKind.set(e.kind, set);
-    }
-  }
-  // host subject → findings to pull in
-  const pulls = new Map<SubjectKey, Set<number>>();
-  /** Pulled findings that came with a mail: the whole mail follows them (expandMails). */
-  const fromMail = new Set<number>();
-  const pull = (host: SubjectKey, findingId: number) => {
-    const set = pulls.get(host) ?? new Set<number>();
-    if (set.size < MAX_CROSS_LINKS) set.add(findingId);
-    pulls.set(host, set);
-  };
-  for (const [kind, values] of byKind) {
-    const list = [...values];
-    for (let i = 0; i < list.length; i += 1_000) {
-      const rows = await store.listSightings({ kind, values: list.slice(i, i + 1_000) });
-      const byValue = new Map<string, typeof rows>();
-      for (const r of rows) {
-        const group = byValue.get(r.value) ?? [];
-        group.push(r);
-        byValue.set(r.value, group);
-      }
-      for (const group of byValue.values()) {
-        const hosts = group.filter((r) => r.subject?.startsWith('host:'));
-        if (hosts.length === 0) continue;
-        // A mailbox's mail shares its URLs and domains with every reader: only files tie it to a host.
-        const others = group.filter(
-          (r) =>
-            r.subject === null ||
-            (r.subject.startsWith('mailbox:') &&
-              (kind === 'sha256' || kind === 'file' || kind === 'url' || kind === 'user')),
-        );
-        for (const h of new Set(hosts.map((r) => normalizeSubject(r.subject!)))) {
-          for (const o of others) {
-            pull(h, o.findingId);
-            if (o.subject !== null) fromMail.add(o.findingId);
-          }
-        }
-      }
-    }
-  }
-  for (const [host, ids] of pulls) {
-    const incident = book.get(host);
-    if (incident === undefined) continue;
-    const missing = [...ids].filter((id) => !book.has(incident, id));
-    if (missing.length === 0) continue;
-    const findings = await findingsById(store, missing);
-    await book.link(incident, findings);
-    await book.link(
-      incident,
-      await expandMails(
-        store,
-        findings.filter((f) => fromMail.has(f.id)),
-      ),
-    );
-  }
-}
-
-/** Every finding of the mails (with their attachments) that delivered these findings' artifacts. */
-async function expandMails(
-  store: Store,
-  findings: readonly FindingRecord[],
-): Promise<FindingRecord[]> {
-  if (findings.length === 0) return [];
-  const mails = new Set(
-    (await store.findDeliveringMails([...new Set(findings.map((f) => f.artifactId))])).map(
-      (d) => d.mail.artifactId,
-    ),
-  );
-  const out: FindingRecord[] = [];
-  for (const id of mails) {
-    out.push(...(await store.listFindings({ underArtifactId: id, limit: MAX_CROSS_LINKS })));
-  }
-  return out;
-}
-
-async function findingsById(store: Store, ids: number[]): Promise<FindingRecord[]> {
-  const out: FindingRecord[] = [];
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  for (let i = 0; i < sorted.length; i += 5_000) {
-    const chunk = sorted.slice(i, i + 5_000);
-    out.push(...(await store.listFindings({ ids: chunk, limit: chunk.length })));
-  }
-  return out;
 }

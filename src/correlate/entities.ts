@@ -35,6 +35,19 @@ function textsOf(evidence: readonly Evidence[]): string[] {
   return out;
 }
 
+const DOC_EXT =
+  /\.(?:doc[mx]?|dot[mx]?|xls[mxb]?|xlt[mx]?|ppt[mx]?|rtf|zip|7z|rar|iso|img|lnk|one|hta|js|vbs|wsf)$/i;
+
+/**
+ * A delivered file's own name (`in/mail.eml!invoice.docm` → `invoice.docm`) when it is a kind of file a
+ * victim opens: the host's logs name it in a command line, a Sysmon 11 TargetFilename or a
+ * Zone.Identifier stream even when no mail envelope was stored.
+ */
+export function documentNameOf(path: string): string | null {
+  const key = fileKey(path);
+  return key.length <= 200 && DOC_EXT.test(key) ? key : null;
+}
+
 /** The last path component, lower-cased: how a host's logs and a mail name the same file. */
 export function fileKey(name: string): string {
   const cut = Math.max(name.lastIndexOf('\\'), name.lastIndexOf('/'), name.lastIndexOf('!'));

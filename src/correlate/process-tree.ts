@@ -21,6 +21,14 @@ function timeOf(note: string | undefined): string | null {
   return m === null ? null : m[0];
 }
 
+/** The event time at the head of a hunt note (`<host> <time> | …`), read as UTC when it has no zone. */
+export function noteTime(note: string | undefined): Date | null {
+  const t = timeOf(note);
+  if (t === null) return null;
+  const d = new Date(t.endsWith('Z') ? t : `${t}Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
 /**
  * Process trees per host from the process events in hunt evidence (Sysmon 1 / 4688: pid, parent pid,
  * image, command line, user) and the chains of chain detections. Parents that were never seen starting

@@ -2,7 +2,7 @@ import type { FindingRecord, MailRecord, SightingRecord, Store } from '../store/
 import { normalizeSubject } from './book.js';
 import { layerOf } from './layers.js';
 import { noteFacts } from './process-tree.js';
-import type { ExternalContact, LateralEdge, SharedIndicator } from './types.js';
+import type { AffectedData, ExternalContact, LateralEdge, SharedIndicator } from './types.js';
 
 /** Contacts, edges and shared indicators listed per incident view. */
 export const MAX_SCOPE_ITEMS = 1_000;
@@ -64,6 +64,25 @@ export async function externalContacts(
     }
   }
   return [...contacts.values()].sort((a, b) => a.address.localeCompare(b.address));
+}
+
+/** The triage finding that lists a host's mail stores and address books (engines/triage mail-data). */
+const MAIL_DATA_RULE = 'triage.mail-data-at-risk';
+
+/** Mail stores and address books the linked triage findings listed, one per host and path. */
+export function affectedData(findings: readonly FindingRecord[]): AffectedData[] {
+  const out = new Map<string, AffectedData>();
+  for (const f of findings) {
+    if (f.ruleId !== MAIL_DATA_RULE || f.host === null) continue;
+    for (const e of f.evidence) {
+      const kind = e.note === 'mail-store' || e.note === 'address-book' ? e.note : null;
+      if (kind === null || typeof e.text !== 'string' || e.text === '') continue;
+      const key = `${f.host.toLowerCase()}\u0000${e.text.toLowerCase()}`;
+      if (out.has(key) || out.size >= MAX_SCOPE_ITEMS) continue;
+      out.set(key, { host: f.host, path: e.text, kind, findingId: f.id });
+    }
+  }
+  return [...out.values()];
 }
 
 const SMB = /smb|lateral|admin\$|\\\\[^\\\s]+\\(?:c\$|admin\$|ipc\$)/i;

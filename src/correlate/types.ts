@@ -80,6 +80,17 @@ export interface SharedIndicator {
   others: string[];
 }
 
+/**
+ * A mail store or address book on one of the incident's hosts (from a triage file listing): the data
+ * Emotet steals to write to the owner's contacts. Paths only; no address is read from or guessed for it.
+ */
+export interface AffectedData {
+  host: string;
+  path: string;
+  kind: 'mail-store' | 'address-book';
+  findingId: number;
+}
+
 export interface IncidentScope {
   hosts: string[];
   /** Local user accounts seen in the chain (process owners, logon events). */
@@ -88,6 +99,8 @@ export interface IncidentScope {
   externalContacts: ExternalContact[];
   lateral: LateralEdge[];
   shared: SharedIndicator[];
+  /** Mail stores and address books on the hosts (absent in views built before it existed). */
+  affectedData?: AffectedData[];
 }
 
 export interface ProcessNode {

@@ -5,7 +5,7 @@ import { LAYERS, type Layer } from './types.js';
 import { ACCOUNT } from './entities.js';
 import { isContentLayer, layerOf } from './layers.js';
 import { buildProcessTree } from './process-tree.js';
-import { externalContacts, lateralEdges, sharedIndicators } from './scope.js';
+import { affectedData, externalContacts, lateralEdges, sharedIndicators } from './scope.js';
 import type {
   IncidentIoc,
   IncidentTechnique,
@@ -71,6 +71,7 @@ export async function buildIncidentView(store: Store, id: number): Promise<Incid
       externalContacts: await externalContacts(store, [...mailboxes], mails, findings),
       lateral: lateralEdges(findings),
       shared: await sharedIndicators(store, sightings, findings, subjects),
+      affectedData: affectedData(findings),
     },
     processTree: buildProcessTree(findings.filter((f) => layerOf(f.ruleId) === 'endpoint')),
     iocs: await iocs(store, sightings, findings),

@@ -131,6 +131,16 @@ function correlationKeys(d: Detection): string[] {
     });
     keys.push(`chain=${steps.join(' > ')}`);
   }
+  // Addresses that name a host, so correlation maps proxy/Zeek client IPs to hosts: the local side of a
+  // Sysmon 3 connection (Initiated true → SourceIp, false → DestinationIp), and a logon's source
+  // workstation with its address (Security 4624/4625 WorkstationName + IpAddress).
+  const initiated = String(data.Initiated ?? '').toLowerCase();
+  const local =
+    initiated === 'true' ? str('SourceIp') : initiated === 'false' ? str('DestinationIp') : '';
+  if (local !== '' && local !== '-') keys.push(`host_ip=${local}`);
+  if (str('WorkstationName') !== '' && str('IpAddress') !== '' && str('IpAddress') !== '-') {
+    keys.push(`src_host=${str('WorkstationName')}`, `src_ip=${str('IpAddress')}`);
+  }
   return keys;
 }
 

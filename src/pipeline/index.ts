@@ -13,6 +13,13 @@ export { ACTIONS, decide, DEFAULT_POLICY, DISARM_FALLBACKS, resolvePolicy } from
 export type { Action, Decision, DisarmFallback, Policy } from './policy.js';
 export { newHuntStats, runHunt } from './hunt.js';
 export type { HuntStats } from './hunt.js';
+export {
+  MAX_TREE_PROCESSES,
+  ProcessTreeIndex,
+  renderProcessTree,
+  type ProcessTree,
+  type ProcessTreeNode,
+} from './hunt-tree.js';
 export { huntResult, MAX_EVIDENCE_PER_RULE } from './hunt-results.js';
 export type { HuntInputInfo } from './hunt-results.js';
 export { disarmInput } from './disarm.js';

@@ -22,6 +22,7 @@ th{background:#f6f8fa}td.n{text-align:right}.ev{white-space:pre-wrap;word-break:
 .malicious{color:#a40e26;font-weight:600}.suspicious{color:#9a6700;font-weight:600}.clean{color:#1a7f37}
 .critical{background:#ffebe9}.high{background:#fff1e5}.medium{background:#fff8c5}
 .done{color:#1a7f37;font-weight:600}.todo{color:#a40e26;font-weight:600}.na{color:#57606a}.done,.todo,.na,th{white-space:nowrap}
+td.cov{text-align:center;white-space:nowrap}.cov-technique{background:#dafbe1}.cov-tactic{background:#eef9e9}.cov-general,.cov-telemetry{background:#fff8c5}.cov-none{background:#ffebe9}
 @media print{body{margin:0;max-width:none;font-size:11px}tr,article{break-inside:avoid}}
 `;
 

@@ -2,6 +2,7 @@ import { SEVERITIES, STEP_INFO, VERDICTS } from '../core/index.js';
 import { INCIDENT_LABELS } from './incident-labels.js';
 import { LABELS, type ReportLabels } from './labels.js';
 import { REPORT_IOC_KINDS, type ReportArtifact, type ReportModel } from './model.js';
+import { coverageHtml } from './coverage.js';
 import { h, htmlPage, num, REPORT_CSP, table, td } from './html-parts.js';
 import { defangIoc, formatEvidence, formatTime } from './text.js';
 
@@ -29,6 +30,7 @@ export function renderHtml(model: ReportModel): string {
     '</section>',
     iocs(model, L),
     techniques(model, L),
+    coverageHtml(model.coverage, model.lang),
   ];
   return htmlPage(model.lang, `${L.title}${model.scan === null ? '' : ` #${model.scan.id}`}`, body);
 }

@@ -1,5 +1,6 @@
 import { STEP_INFO, type Step } from '../core/index.js';
 import type { IncidentIoc, ProcessNode } from '../correlate/types.js';
+import { coverageHtml } from './coverage.js';
 import { h, htmlPage, num, table, td } from './html-parts.js';
 import { INCIDENT_LABELS, type IncidentLabels } from './incident-labels.js';
 import type { IncidentReport } from './incident-model.js';
@@ -47,6 +48,7 @@ export function renderIncidentHtml(r: IncidentReport): string {
     attack(r, L, I),
     mails(r, L, I),
     notes(r, I),
+    coverageHtml(r.coverage, r.lang),
   ];
   return htmlPage(r.lang, `${I.title} #${r.incident.id}`, body);
 }

@@ -1,4 +1,5 @@
 import { STEP_INFO, type Step } from '../core/index.js';
+import { coverageMarkdown } from './coverage.js';
 import { defangIncidentIoc, sourceList } from './incident-html.js';
 import { INCIDENT_LABELS } from './incident-labels.js';
 import type { IncidentReport } from './incident-model.js';
@@ -236,5 +237,6 @@ export function renderIncidentMarkdown(r: IncidentReport): string {
       ),
     );
   }
+  if (r.coverage) out.push(...coverageMarkdown(r.coverage, r.lang), '');
   return out.join('\n');
 }

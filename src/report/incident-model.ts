@@ -6,6 +6,7 @@ import {
   techniqueName,
   type Severity,
   type Step,
+  tacticsOf,
 } from '../core/index.js';
 import {
   layerOf,
@@ -18,10 +19,10 @@ import {
   type StepObservation,
   type TimelineEntry,
 } from '../correlate/index.js';
+import type { CoverageMatrix } from '../correlate/coverage/index.js';
 import type { IncidentKind, IncidentStatus } from '../store/index.js';
 import { buildChecklist, type ChecklistContext, type ChecklistTask } from './checklist.js';
 import { REPORT_LANGS, type ReportLang } from './labels.js';
-import { tacticsOf } from './tactics.js';
 
 /**
  * One incident as a report shows it: everything the renderers print, as plain JSON-able data (and what
@@ -60,6 +61,8 @@ export interface IncidentReport {
   checklist: ChecklistTask[];
   /** Responders' notes, oldest first. */
   notes: Array<{ author: string; text: string; at: string }>;
+  /** The measured coverage matrix (`emoguard coverage`), when the caller ran the simulation. */
+  coverage?: CoverageMatrix;
 }
 
 export interface IncidentSummary {
@@ -101,6 +104,8 @@ export const MAX_INCIDENT_IOCS = 1000;
 export interface BuildIncidentReportOptions {
   lang?: ReportLang;
   now?: Date;
+  /** Shown as the coverage section (the CLI computes it with the inert simulation). */
+  coverage?: CoverageMatrix;
 }
 
 const iso = (d: Date | string): string => (typeof d === 'string' ? d : d.toISOString());
@@ -174,6 +179,7 @@ export function buildIncidentReport(
     mails: view.mails,
     checklist: buildChecklist(view, ctx, lang),
     notes: (ctx.notes ?? []).map((n) => ({ author: n.author, text: n.text, at: iso(n.createdAt) })),
+    ...(options.coverage ? { coverage: options.coverage } : {}),
   };
 }
 

@@ -16,6 +16,7 @@
  * const incident = buildIncidentReport(view, await readChecklistContext(store, 7), { lang: 'ja' });
  * writeFileSync('incident-7.html', renderIncidentHtml(incident));
  */
+export { coverageHtml, coverageMarkdown } from './coverage.js';
 export { renderHtml, REPORT_CSP } from './html.js';
 export { renderJson } from './json.js';
 export { LABELS, REPORT_LANGS, type ReportLabels, type ReportLang } from './labels.js';
@@ -86,4 +87,3 @@ export {
   type LayerRow,
   type StepTechniques,
 } from './incident-model.js';
-export { TACTICS, tacticsOf, type Tactic } from './tactics.js';

@@ -44,6 +44,10 @@ export interface ReportLabels {
   seenIn: string;
   techniques: string;
   technique: string;
+  /** Section of the measured coverage matrix, and the line saying how it was measured. */
+  coverage: string;
+  coverageNote: string;
+  subStep: string;
   none: string;
   /** "and 12 more not shown" */
   omitted: (count: number) => string;
@@ -90,6 +94,10 @@ export const LABELS: Readonly<Record<ReportLang, ReportLabels>> = {
     seenIn: 'Artifacts',
     techniques: 'ATT&CK techniques seen',
     technique: 'Technique',
+    coverage: 'Coverage matrix',
+    coverageNote:
+      'What each emoguard layer returned when the built-in inert Emotet simulation was played through it at report time (emoguard coverage): a property of this installation, not of the incident.',
+    subStep: 'Sub-step (technique)',
     none: 'None.',
     omitted: (n) => `… and ${n} more not shown.`,
     truncated: '… list cut at the report limit.',
@@ -133,6 +141,10 @@ export const LABELS: Readonly<Record<ReportLang, ReportLabels>> = {
     seenIn: '出現数',
     techniques: '確認された ATT&CK テクニック',
     technique: 'テクニック',
+    coverage: '検知範囲マトリクス',
+    coverageNote:
+      'レポート作成時に、組み込みの無害な Emotet 模擬攻撃を emoguard の各レイヤーに通して得た実測結果です (emoguard coverage)。インシデントではなく、この環境の性質を示します。',
+    subStep: '攻撃の段階 (技術)',
     none: 'なし。',
     omitted: (n) => `… ほか ${n} 件は省略。`,
     truncated: '… レポートの上限で省略。',

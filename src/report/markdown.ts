@@ -1,4 +1,5 @@
 import { SEVERITIES, STEP_INFO, VERDICTS } from '../core/index.js';
+import { coverageMarkdown } from './coverage.js';
 import { INCIDENT_LABELS } from './incident-labels.js';
 import { LABELS, type ReportLabels } from './labels.js';
 import { REPORT_IOC_KINDS, type ReportArtifact, type ReportModel } from './model.js';
@@ -93,6 +94,7 @@ export function renderMarkdown(model: ReportModel): string {
       '',
     );
   }
+  if (model.coverage) out.push(...coverageMarkdown(model.coverage, model.lang), '');
   return out.join('\n');
 }
 

@@ -10,6 +10,7 @@ import {
   type Step,
   type Verdict,
 } from '../core/index.js';
+import type { CoverageMatrix } from '../correlate/coverage/index.js';
 import type { RuleCount, ScanRecord, Store, StoreStats } from '../store/index.js';
 import { readIncidentList, type ReportIncident } from './incident-context.js';
 import { REPORT_LANGS, type ReportLang } from './labels.js';
@@ -40,6 +41,8 @@ export interface ReportModel {
   /** The store's incidents, newest first (store-wide reports only; empty for a scan report). */
   incidents: ReportIncident[];
   incidentsOmitted: number;
+  /** The measured coverage matrix (`emoguard coverage`), when the caller ran the simulation. */
+  coverage?: CoverageMatrix;
 }
 
 export interface ReportScan {
@@ -120,6 +123,8 @@ export interface BuildReportOptions {
   maxArtifacts?: number;
   /** Values listed per IOC kind (default `MAX_REPORT_IOCS`). */
   maxIocs?: number;
+  /** Shown as the coverage section (the CLI computes it with the inert simulation). */
+  coverage?: CoverageMatrix;
 }
 
 export const MAX_REPORT_ARTIFACTS = 200;
@@ -178,6 +183,7 @@ export async function buildReport(
     techniques: techniques(stats.findingsByRule),
     incidents: incidents.incidents,
     incidentsOmitted: incidents.omitted,
+    ...(options.coverage ? { coverage: options.coverage } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExtractedMail } from '../core/index.js';
 import type { Store } from './store.js';
+import { runHostAddressSuite } from './host-address.suite.js';
 import { buildMailTree, HOSTILE_STRINGS } from './suite-fixtures.js';
 
 const ENVELOPE: ExtractedMail = {
@@ -236,13 +237,21 @@ export function runCorrelationStoreSuite(get: () => Store): void {
         value: 'a'.repeat(64),
         findingId: findings[0]!.id,
         subject: 'mailbox:taro@example.co.jp',
+        observedAt: new Date('2024-01-10T00:00:00.000Z'),
       },
-      { kind: 'sha256' as const, value: 'a'.repeat(64), findingId: findings[1]!.id, subject: null },
+      {
+        kind: 'sha256' as const,
+        value: 'a'.repeat(64),
+        findingId: findings[1]!.id,
+        subject: null,
+        observedAt: null,
+      },
       {
         kind: 'ip' as const,
         value: '203.0.113.5',
         findingId: findings[1]!.id,
         subject: 'host:PC-01',
+        observedAt: null,
       },
     ];
     await store.addSightings(rows);
@@ -267,5 +276,12 @@ export function runCorrelationStoreSuite(get: () => Store): void {
     await store.setCorrelationCursor(42);
     assert.equal(await store.getCorrelationCursor(), 42);
     await assert.rejects(store.setCorrelationCursor(-1), { code: 'E_STORE_INVALID_QUERY' });
+    assert.equal(await store.relabelSightings('host:PC-01', 'host:PC-09'), 1);
+    assert.equal(
+      (await store.listSightings({ kind: 'ip', value: '203.0.113.5' }))[0]!.subject,
+      'host:PC-09',
+    );
   });
+
+  runHostAddressSuite(get);
 }

@@ -25,7 +25,15 @@ export {
   type UserPatch,
   type UserRecord,
 } from './auth.js';
+export {
+  QUARANTINE_STATUSES,
+  type QuarantineClose,
+  type QuarantineRow,
+  type QuarantineStatus,
+  type QuarantineStore,
+} from './quarantine.js';
 export { openSqliteStore } from './sqlite/index.js';
+export { openMessageIdDb, type MessageIdDb, type SentMessageRow } from './sqlite/index.js';
 export {
   INCIDENT_KINDS,
   INCIDENT_STATUSES,
@@ -54,6 +62,9 @@ export {
   type FindingQuery,
   type FindingRecord,
   type Host,
+  type HostAddressInput,
+  type HostAddressQuery,
+  type HostAddressRecord,
   type HostInput,
   type Incident,
   type IncidentPatch,

@@ -10,6 +10,7 @@ import type {
   Verdict,
 } from '../core/index.js';
 import type { AuthStore } from './auth.js';
+import type { QuarantineStore } from './quarantine.js';
 
 /**
  * Where findings live between a scan and the people who act on it. One interface, several backends
@@ -27,6 +28,8 @@ import type { AuthStore } from './auth.js';
 export interface Store {
   /** Dashboard/API users, sessions, tokens and the audit trail (`auth.ts`). */
   readonly auth: AuthStore;
+  /** Quarantined mail: one row per message, bytes in the quarantine folder (`quarantine.ts`). */
+  readonly quarantine: QuarantineStore;
   /** Creates or upgrades the schema. Idempotent; throws `E_STORE_SCHEMA_NEWER` for a newer database. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -63,8 +66,26 @@ export interface Store {
   upsertHost(input: HostInput): Promise<Host>;
   /** By name. */
   listHosts(): Promise<Host[]>;
+  /**
+   * Records which host had which address when (DHCP moves addresses between hosts). Hosts are upserted
+   * by name; each host's `ip` becomes its most recently seen address. One transaction per call; a row
+   * with an empty host, an address that is no IP literal or an invalid time writes nothing
+   * (`E_STORE_INVALID_HOST`). The same (address, time, host) twice is harmless.
+   */
+  addHostAddresses(rows: readonly HostAddressInput[]): Promise<void>;
+  /** Observations by addresses or by host, in (address, time, host) order. */
+  listHostAddresses(query: HostAddressQuery): Promise<HostAddressRecord[]>;
 
   createIncident(input: NewIncident): Promise<Incident>;
+  /**
+   * Get-or-create in one transaction: the open (not closed) incident correlation keeps for this kind and
+   * subject (compared case-insensitively), or a new one. Two passes at once get the same incident.
+   * Incidents made by `createIncident` or `splitIncident` are never returned; a closed one that is
+   * reopened while another is open for its subject stays open without being the subject's.
+   */
+  openSubjectIncident(
+    input: NewIncident & { kind: IncidentKind; subject: string },
+  ): Promise<{ incident: Incident; created: boolean }>;
   updateIncident(id: number, patch: IncidentPatch): Promise<Incident>;
   getIncident(id: number): Promise<Incident | undefined>;
   /** Newest first. */
@@ -118,6 +139,8 @@ export interface Store {
   addSightings(rows: readonly SightingInput[]): Promise<void>;
   /** By (kind, value) or by finding ids; in (kind, value, finding id) order. */
   listSightings(query: SightingQuery): Promise<SightingRecord[]>;
+  /** Moves sightings from one subject to another (an address-named host resolved to its name). */
+  relabelSightings(fromSubject: string, toSubject: string): Promise<number>;
   /** The highest finding row id correlation has processed (0 for none). */
   getCorrelationCursor(): Promise<number>;
   setCorrelationCursor(findingId: number): Promise<void>;
@@ -290,6 +313,31 @@ export interface HostInput {
   ip?: string;
   os?: string;
   lastSeen?: Date;
+}
+
+export interface HostAddressInput {
+  /** Host name (upserted). */
+  host: string;
+  /** IPv4 or IPv6 literal; IPv6 is stored lower-cased. */
+  address: string;
+  seenAt: Date;
+  /** The layer or log that saw it (`inventory`, `sysmon`, `security`, `dhcp`, `triage` …). */
+  source: string;
+}
+
+export interface HostAddressRecord {
+  address: string;
+  hostId: number;
+  host: string;
+  seenAt: Date;
+  source: string;
+}
+
+export interface HostAddressQuery {
+  /** At most MAX_PAGE_SIZE. */
+  addresses?: readonly string[];
+  host?: string;
+  limit?: number;
 }
 
 export interface Host {
@@ -498,9 +546,13 @@ export interface SightingInput {
   findingId: number;
   /** The incident subject the finding belongs to, `host:<name>` or `mailbox:<address>`; null for none. */
   subject: string | null;
+  /** Event time: the host event's, or the delivering mail's date for content; null when unknown. */
+  observedAt?: Date | null;
 }
 
-export type SightingRecord = Required<SightingInput>;
+export type SightingRecord = Required<Omit<SightingInput, 'observedAt'>> & {
+  observedAt: Date | null;
+};
 
 export interface SightingQuery {
   kind?: SightingKind;

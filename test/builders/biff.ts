@@ -46,6 +46,11 @@ export interface BiffWorkbookSpec {
   filepass?: 'xor' | 'rc4' | 'rc4-cryptoapi';
   /** Records appended to the globals substream before its EOF. */
   extraGlobals?: Uint8Array[];
+  /**
+   * BIFF8 DDE links: a SUPBOOK (`application` U+0003 `topic`) and an EXTERNNAME `item` each, reached
+   * from formulas by `ptgNameX(sheets.length + i)` (their XTI follows the sheets').
+   */
+  ddeLinks?: { application: string; topic: string; item?: string; isOle?: boolean }[];
 }
 
 const BUILTIN_CODES: Record<string, number> = { auto_open: 1, auto_close: 2 };
@@ -136,8 +141,16 @@ export function buildWorkbookStream(spec: BiffWorkbookSpec): Uint8Array {
     spec.sheets.forEach((s, i) => parts.push(boundSheet(s, sheetOffsets[i] ?? 0, version)));
     if (version === 8) {
       parts.push(record(0x01ae, new Bytes().u16(spec.sheets.length).u16(0x0401).bytes()));
-      const xti = new Bytes().u16(spec.sheets.length);
+      const links = spec.ddeLinks ?? [];
+      for (const link of links) parts.push(...ddeLinkRecords(link));
+      const xti = new Bytes().u16(spec.sheets.length + links.length);
       spec.sheets.forEach((_, i) => xti.u16(0).u16(i).u16(i));
+      links.forEach((_, i) =>
+        xti
+          .u16(1 + i)
+          .u16(0xfffe)
+          .u16(0xfffe),
+      );
       parts.push(record(0x0017, xti.bytes()));
     }
     for (const n of names) parts.push(nameRecord(n, version, ctx));
@@ -156,6 +169,31 @@ export function buildWorkbookStream(spec: BiffWorkbookSpec): Uint8Array {
 export function buildXls(spec: BiffWorkbookSpec): Uint8Array {
   const path = (spec.version ?? 8) === 8 ? 'Workbook' : 'Book';
   return buildCfb({ streams: [{ path, data: buildWorkbookStream(spec) }] }).bytes;
+}
+
+/** SUPBOOK with a DDE-OLE virtPath ([MS-XLS] 2.4.271, 2.5.277) and, given an item, its EXTERNNAME. */
+function ddeLinkRecords(link: NonNullable<BiffWorkbookSpec['ddeLinks']>[number]): Uint8Array[] {
+  const path = `${link.application}\u0003${link.topic}`;
+  const out = [record(0x01ae, new Bytes().u16(0).u16(path.length).chars(path).bytes())];
+  if (link.item !== undefined) {
+    const flags = link.isOle ? 0x0010 : 0;
+    const name = new Bytes().u16(flags).u32(0).u8(link.item.length).chars(link.item);
+    out.push(record(0x0023, name.bytes()));
+  }
+  return out;
+}
+
+/** PtgNameX (2.5.198.77), value class: external name 1 of the XTI `ixti`. */
+export function ptgNameX(ixti: number, nameIndex = 1): Uint8Array {
+  return Uint8Array.from([
+    0x59,
+    ixti & 0xff,
+    ixti >> 8,
+    nameIndex & 0xff,
+    (nameIndex >> 8) & 0xff,
+    0,
+    0,
+  ]);
 }
 
 function filepass(kind: 'xor' | 'rc4' | 'rc4-cryptoapi'): Uint8Array {

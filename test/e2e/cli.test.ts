@@ -178,6 +178,10 @@ describe('cli: demo', () => {
       'ioc.c2-match',
       'triage.run-key-user-dir',
       'emotet-config.c2-table',
+      // ⑥ endpoint rules (rules/sigma): SMB spread correlation, Outlook data file access, C2 port
+      'sigma.31d0d0ae-1e70-429b-9bcf-0813d719bd3b',
+      'sigma.72ef5f88-9ca9-4e28-8d8d-cb9599452c6a',
+      'sigma.93daff9e-f07a-44b4-aad3-eaed8bf8573f',
     ]) {
       assert.match(r.stdout, new RegExp(id.replace('.', '\\.')), id);
     }

@@ -2,7 +2,8 @@
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core (`npx playwright install`
  * cannot download here). Log in, open the demo incident, change its status, download its report, switch
  * to Japanese, and the XSS probe: a mail subject `<img src=x onerror=alert(1)>` renders as text and no
- * dialog opens. Skipped, with the reason, when /usr/bin/chromium is missing (.ci/run installs it).
+ * dialog opens; the safe view of a quarantined mail with that subject shows its text in a sandboxed
+ * frame, again with no dialog. Skipped, with the reason, when /usr/bin/chromium is missing (.ci/run installs it).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +23,13 @@ describe('dashboard in Chromium', { skip }, () => {
 
   before(async () => {
     d = await startDashboard({ quarantine: true });
+    // The probe mail of the incident, byte for byte in the quarantine too: its row links the safe view.
+    const { envelope, verdict, action, reasons, findings } = d.quarantined!;
+    await d.app.services.quarantine!.dir.put(d.probeMail, {
+      ...{ envelope, verdict, action, reasons, findings },
+      receivedAt: new Date().toISOString(),
+      subject: XSS_SUBJECT,
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -119,11 +127,39 @@ describe('dashboard in Chromium', { skip }, () => {
     assert.ok((await page.locator('main td').allTextContents()).includes(XSS_SUBJECT));
     assert.equal(await page.locator('main img').count(), 0);
     assert.equal(
-      await page.locator('main a[href*="quarantine/"]').count(),
+      await page.locator('main a[href*="quarantine/"]:not(.safe-view-link)').count(),
       0,
       'no link to the raw message',
     );
     assert.deepEqual(dialogs, []);
     assert.deepEqual(cspErrors, []);
+  });
+
+  test('dashboard: the safe view of the XSS-subject mail shows its text in a sandboxed frame, no dialog', async () => {
+    await page.goto(`${d.url}/quarantine`);
+    await page.click(`a.safe-view-link[href="/quarantine/${d.quarantined!.id}/view"]`);
+    assert.match(page.url(), new RegExp(`/quarantine/${d.quarantined!.id}/view$`));
+    const frame = page.locator('iframe.safe-view');
+    assert.equal(await frame.getAttribute('sandbox'), '', 'sandbox with no allow-* token');
+    const view = page.frameLocator('iframe.safe-view');
+    await view.locator('main').waitFor();
+    const text = (await view.locator('main').textContent()) ?? '';
+    assert.ok(text.includes(XSS_SUBJECT), `the subject is text in the view: ${text.slice(0, 200)}`);
+    assert.ok(text.includes('inert body'), 'the body is shown');
+    assert.equal(await view.locator('img').count(), 0, 'no <img> was created in the view');
+    assert.equal(await page.locator('main img').count(), 0, 'nor on the page');
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(cspErrors, [], 'the frame was allowed and needed nothing the policies forbid');
+  });
+
+  test('dashboard: the incident page links the safe view of its quarantined probe mail', async () => {
+    await page.goto(`${d.url}/incidents/${d.incidentId}`);
+    await page.click('td.mail-subject a.safe-view-link');
+    const view = page.frameLocator('iframe.safe-view');
+    await view.locator('main').waitFor();
+    const text = (await view.locator('main').textContent()) ?? '';
+    assert.ok(text.includes(XSS_SUBJECT), 'the probe subject is text in the view');
+    assert.ok(text.includes('請求書'), 'the Japanese body and its attachment are shown');
+    assert.deepEqual(dialogs, []);
   });
 });

@@ -36,25 +36,36 @@ export interface Dashboard {
   store: Store;
   app: ApiApp;
   incidentId: number;
+  /** The exact bytes of the probe mail the incident holds (the demo's mails differ on each build). */
+  probeMail: Uint8Array;
   quarantined?: QuarantineRecord;
   released: string[];
   close(): Promise<void>;
+}
+
+/** The demo's invoice mail and a copy of it whose Subject is the XSS probe, as scanned by the seed. */
+export async function demoMails(): Promise<{ path: string; mail: Uint8Array; probe: Uint8Array }> {
+  const mail = (await buildDemoCorpus()).find((f) => f.kind === 'mail')!;
+  const probe = new TextDecoder()
+    .decode(mail.bytes)
+    .replace(/^Subject:.*(\r?\n[ \t].*)*/m, `Subject: ${XSS_SUBJECT}`);
+  return { path: mail.path, mail: mail.bytes, probe: new TextEncoder().encode(probe) };
 }
 
 /**
  * The demo's invoice mail and a copy of it whose Subject is an XSS probe, scanned in process and
  * correlated: one mailbox incident holding both mails (about 0.3 s).
  */
-export async function seedDemoIncident(store: Store): Promise<number> {
-  const mail = (await buildDemoCorpus()).find((f) => f.kind === 'mail')!;
-  const probe = new TextDecoder()
-    .decode(mail.bytes)
-    .replace(/^Subject:.*(\r?\n[ \t].*)*/m, `Subject: ${XSS_SUBJECT}`);
+export async function seedDemoIncident(
+  store: Store,
+  mails?: Awaited<ReturnType<typeof demoMails>>,
+): Promise<number> {
+  const { path: mailPath, mail, probe } = mails ?? (await demoMails());
   const scanId = await store.beginScan({ command: 'scan', args: ['mail'] });
   const limits = resolveLimits();
   for (const [path, bytes] of [
-    [mail.path, mail.bytes],
-    ['mail/probe.eml', new TextEncoder().encode(probe)],
+    [mailPath, mail],
+    ['mail/probe.eml', probe],
   ] as const) {
     await store.saveResults(scanId, [await scanInput({ path, bytes }, { limits })]);
   }
@@ -75,7 +86,8 @@ export async function startDashboard(
       passwordHash: await hashPassword(PASSWORDS[role], TEST_SCRYPT),
     });
   }
-  const incidentId = await seedDemoIncident(store);
+  const mails = await demoMails();
+  const incidentId = await seedDemoIncident(store, mails);
   const dir = mkdtempSync(join(tmpdir(), 'emoguard-dashboard-'));
   const released: string[] = [];
   let quarantined: QuarantineRecord | undefined;
@@ -117,6 +129,7 @@ export async function startDashboard(
     store,
     app,
     incidentId,
+    probeMail: mails.probe,
     ...(quarantined ? { quarantined } : {}),
     released,
     async close() {

@@ -1,8 +1,8 @@
 /**
  * A store filled with one inert Emotet incident seen by every layer, for correlation, report and
  * dashboard tests: the mail (with a thread-hijack finding and a .docm attachment), the document's macro,
- * Sysmon process events on PC-01 (hash of the attachment, user, WMI → PowerShell chain), an SMB spread to
- * PC-02, a C2 hit from a proxy log of PC-01's address and another from PC-03, and a triage snapshot.
+ * Sysmon process events on PC-01 (hash of the attachment, user, WMI → PowerShell chain, the host's own
+ * address), an SMB spread to PC-02, a C2 hit from a proxy log of PC-01's address and another from PC-03, and a triage snapshot.
  * Addresses are example.* and TEST-NET; nothing here runs.
  */
 import {
@@ -126,6 +126,8 @@ function hostLog(): ScanResult {
           'ppid=200',
           'image=C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
           'parent=C:\\Windows\\System32\\wbem\\WmiPrvSE.exe',
+          // Sysmon 3's local address: how correlation learns that the proxy's client 192.0.2.15 is PC-01.
+          `host_ip=${SCENARIO.hostIp}`,
         ]),
       }),
       observedAt: t,
@@ -175,7 +177,6 @@ function snapshot(): ScanResult {
 
 /** Stores the scenario as the CLI verbs would, each as its own scan. Does not correlate. */
 export async function fillScenario(store: Store): Promise<void> {
-  await store.upsertHost({ name: SCENARIO.host, ip: SCENARIO.hostIp });
   await store.importIntel([{ type: 'ip', value: SCENARIO.c2, source: 'feodotracker' }]);
   const scan = await store.beginScan({ command: 'scan', args: ['inbox'], host: 'analyst-pc' });
   await store.saveResults(scan, [scenarioMail()]);

@@ -16,6 +16,7 @@ import {
 import type { QuarantineAccess } from './quarantine.js';
 import { apiRoutes } from './routes/api.js';
 import { pageRoutes, renderErrorPage } from './routes/pages.js';
+import { safeViewRoutes } from './routes/safe-view.js';
 import {
   servicesOf,
   type RenderIncidentReport,
@@ -63,7 +64,11 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function createApp(options: ApiOptions): ApiApp {
   const auth = new Auth(options.store, options.auth);
   const services = servicesOf(options);
-  const routes: Route[] = [...apiRoutes(services), ...pageRoutes(services, auth)];
+  const routes: Route[] = [
+    ...apiRoutes(services),
+    ...pageRoutes(services, auth),
+    ...safeViewRoutes(services),
+  ];
 
   async function dispatch(ctx: RequestContext): Promise<void> {
     const method = ctx.method === 'HEAD' ? 'GET' : ctx.method;

@@ -57,23 +57,33 @@ export function servicesOf(options: {
   quarantine?: QuarantineAccess;
   coverage?: () => Promise<CoverageMatrix>;
 }): Services {
+  const coverage = options.coverage ? once(options.coverage) : undefined;
   return {
     store: options.store,
     viewIncident: options.viewIncident ?? buildIncidentView,
-    renderReport: options.renderReport ?? incidentReport,
+    renderReport: options.renderReport ?? ((st, view, o) => incidentReport(st, view, o, coverage)),
     ...(options.quarantine ? { quarantine: options.quarantine } : {}),
-    ...(options.coverage ? { coverage: once(options.coverage) } : {}),
+    ...(coverage ? { coverage } : {}),
   };
 }
 
-/** The incident report of src/report (JPCERT/CC checklist, timeline, scope), as a download. */
+/**
+ * The incident report of src/report (JPCERT/CC checklist, timeline, scope), as a download; with the
+ * coverage matrix when the server measures it (the one computation the coverage page shares). A failed
+ * measurement leaves the section out rather than failing the download.
+ */
 async function incidentReport(
   store: Store,
   view: IncidentView,
   options: { format: 'html' | 'md' | 'json'; lang: ReportLang },
+  coverage?: () => Promise<CoverageMatrix>,
 ): Promise<ReportFile> {
   const context = await readChecklistContext(store, view.incident.id);
-  const report = buildIncidentReport(view, context, { lang: options.lang });
+  const matrix = coverage ? await coverage().catch(() => undefined) : undefined;
+  const report = buildIncidentReport(view, context, {
+    lang: options.lang,
+    ...(matrix ? { coverage: matrix } : {}),
+  });
   const base = `emoguard-incident-${view.incident.id}-${options.lang}`;
   if (options.format === 'json') {
     const body = `${JSON.stringify(report, null, 2)}\n`;

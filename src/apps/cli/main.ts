@@ -8,6 +8,7 @@ import { registerExport } from './commands/export.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerIntel } from './commands/intel.js';
+import { registerMail } from './commands/mail.js';
 import { registerFilter } from './commands/filter.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerReport } from './commands/report.js';
@@ -49,6 +50,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   registerIntel(program, io, setExit);
   registerFilter(program, io, setExit);
   registerQuarantine(program, io, setExit);
+  registerMail(program, io, setExit);
   registerDisarm(program, io, setExit);
   registerTriage(program, io, setExit);
   registerHunt(program, io, setExit);

@@ -36,6 +36,7 @@ ul.tree{list-style:none;padding-left:1.2rem;border-left:1px dotted var(--line)}
 td.cov{text-align:center;white-space:nowrap}
 .cov-technique{background:#dafbe1}.cov-tactic{background:#eef9e9}.cov-general,.cov-telemetry{background:#fff8c5}
 .cov-none{background:#ffebe9}
+iframe.safe-view{width:100%;height:75vh;border:1px solid var(--line);background:#fff}
 `;
 
 /** No behaviour is needed: every page works without script. This only moves focus to the first field. */

@@ -27,4 +27,5 @@ export {
   type FindingSearch,
 } from './pages/lists.js';
 export { renderCoverage } from './pages/coverage.js';
+export { renderSafeViewPage, safeViewFramePath, safeViewPath } from './pages/safe-view.js';
 export { renderError, renderLogin, type LoginPage } from './pages/login.js';

@@ -56,6 +56,10 @@ const EN = {
   delete: 'Delete',
   download: 'Download as encrypted ZIP',
   zipPassword: 'ZIP password',
+  safeView: 'Safe view',
+  safeViewNote:
+    'The text and pictures of the quarantined message and its attachments, rebuilt as a static page with no scripts, shown in a sandbox. Nothing in it can run, load anything or reach this dashboard.',
+  back: 'Back',
   state: 'State',
   active: 'active',
   source: 'Source',
@@ -137,6 +141,10 @@ const JA: DashboardLabels = {
   delete: '削除',
   download: '暗号化 ZIP でダウンロード',
   zipPassword: 'ZIP パスワード',
+  safeView: '安全表示',
+  safeViewNote:
+    '隔離したメールと添付ファイルの本文・画像だけを、スクリプトのない静的なページに作り直してサンドボックス内に表示しています。中身が実行されたり、外部から読み込んだり、このダッシュボードに触れたりすることはありません。',
+  back: '戻る',
   state: '状態',
   active: '有効',
   source: '提供元',

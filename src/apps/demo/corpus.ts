@@ -19,17 +19,19 @@ import { hijackedReply } from './mails.js';
 import { c2BeaconZeek, demoIntelFeeds, loaderDownloadSquid, SMB_TARGETS } from './network.js';
 import type { SimulationInputKind } from './scenarios.js';
 import {
-  c2Events,
   loaderEvents,
   macroRunsEvents,
   openDocumentEvents,
-  outlookAccessEvents,
-  runKeyEvents,
   scriptBlockEvents,
-  smbSpreadEvents,
   toJsonLines,
   wmiPowerShellEvents,
 } from './telemetry.js';
+import {
+  c2Events,
+  outlookAccessEvents,
+  runKeyEvents,
+  smbSpreadEvents,
+} from './telemetry-infected.js';
 
 export interface DemoFile {
   /** Path inside the demo folder. */
@@ -92,7 +94,7 @@ export async function buildDemoCorpus(): Promise<DemoFile[]> {
     {
       path: `telemetry/${host}-sysmon.jsonl`,
       bytes: telemetry,
-      what: '④⑤⑥ Sysmon/PowerShell events of the host',
+      what: '④⑤⑥ Sysmon/Security/PowerShell events of the host',
       kind: 'windows-log',
       host,
     },

@@ -36,19 +36,21 @@ import {
   smbSpreadZeek,
 } from './network.js';
 import {
-  c2Events,
   loaderEvents,
   macroRunsEvents,
   openDocumentEvents,
-  outlookAccessEvents,
-  ransomNoteEvents,
-  runKeyEvents,
   scriptBlockEvents,
-  serviceEvents,
-  smbSpreadEvents,
   toJsonLines,
   wmiPowerShellEvents,
 } from './telemetry.js';
+import {
+  c2Events,
+  outlookAccessEvents,
+  ransomNoteEvents,
+  runKeyEvents,
+  serviceEvents,
+  smbSpreadEvents,
+} from './telemetry-infected.js';
 
 /**
  * How an input reaches its layer: `mail` is scanned by the pipeline (mail and archive engines → the

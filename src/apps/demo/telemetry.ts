@@ -1,11 +1,12 @@
 /**
  * Windows telemetry of the demo host as Sysmon, Security, System and PowerShell events in the evtx-rs JSON
- * layout (`{"Event":{"System":…,"EventData":…}}`, one per line) that `emoguard hunt` reads. Inert text:
+ * layout (`{"Event":{"System":…,"EventData":…}}`, one per line) that `emoguard hunt` reads; the
+ * infected host's events (⑥, post) are in telemetry-infected.ts. Inert text:
  * paths, names and TEST-NET addresses; the command lines are never run.
  */
 import { DEMO_HOST } from './host.js';
 
-const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
+export const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 const PROVIDER: Record<string, string> = {
   [SYSMON]: 'Microsoft-Windows-Sysmon',
   Security: 'Microsoft-Windows-Security-Auditing',
@@ -62,11 +63,12 @@ export function toJsonLines(events: readonly WinEventSpec[]): Uint8Array {
 const WORD = 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE';
 const WMI = 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe';
 const POWERSHELL = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
-const RUNDLL32 = 'C:\\Windows\\System32\\rundll32.exe';
-const OUTLOOK = 'C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE';
+export const RUNDLL32 = 'C:\\Windows\\System32\\rundll32.exe';
+export const OUTLOOK = 'C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE';
 
 /** Sysmon's process GUID; one per pid in this story, so parents and children join as on a real host. */
-const processGuid = (pid: number) => `{5d1c0a00-6a2b-673d-0000-${String(pid).padStart(12, '0')}}`;
+export const processGuid = (pid: number) =>
+  `{5d1c0a00-6a2b-673d-0000-${String(pid).padStart(12, '0')}}`;
 
 /** Sysmon 1: process creation with the fields Sigma's process_creation rules read. */
 export function processCreate(
@@ -176,126 +178,4 @@ export function loaderEvents(dll: string): WinEventSpec[] {
       parentPid: 4100,
     }),
   ];
-}
-
-/** ⑥ Persistence: the loader copies itself and registers a Run key value (Sysmon 13). */
-export function runKeyEvents(persisted: string): WinEventSpec[] {
-  return [
-    {
-      channel: SYSMON,
-      eventId: 13,
-      at: 120,
-      data: {
-        RuleName: '-',
-        EventType: 'SetValue',
-        Image: RUNDLL32,
-        TargetObject: `HKU\\${DEMO_HOST.sid}\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\qpxwnbcyt`,
-        Details: `C:\\Windows\\system32\\rundll32.exe "${persisted}",DllRegisterServer`,
-        User: DEMO_HOST.account,
-      },
-    },
-  ];
-}
-
-/** ⑥ Persistence as a service (Emotet with admin rights): System 7045, service installed. */
-export function serviceEvents(binary: string): WinEventSpec[] {
-  return [
-    {
-      channel: 'System',
-      eventId: 7045,
-      at: 125,
-      data: {
-        ServiceName: 'qpxwnbcyt',
-        ImagePath: `C:\\Windows\\system32\\rundll32.exe "${binary}",DllRegisterServer`,
-        ServiceType: 'user mode service',
-        StartType: 'auto start',
-        AccountName: 'LocalSystem',
-      },
-    },
-  ];
-}
-
-/** ⑥ Mail theft: the loader opens Outlook's process and its data file (Sysmon 10 and 11). */
-export function outlookAccessEvents(): WinEventSpec[] {
-  return [
-    {
-      channel: SYSMON,
-      eventId: 10,
-      at: 300,
-      data: {
-        RuleName: '-',
-        SourceImage: RUNDLL32,
-        TargetImage: OUTLOOK,
-        GrantedAccess: '0x1410',
-        SourceUser: DEMO_HOST.account,
-      },
-    },
-    {
-      channel: SYSMON,
-      eventId: 11,
-      at: 305,
-      data: {
-        RuleName: '-',
-        Image: RUNDLL32,
-        TargetFilename: `${DEMO_HOST.profile}\\AppData\\Local\\Temp\\~DF3A1.tmp`,
-        User: DEMO_HOST.account,
-      },
-    },
-  ];
-}
-
-/** ⑥ Spreading: connections to other workstations' admin shares (Sysmon 3 to port 445). */
-export function smbSpreadEvents(targets: readonly string[]): WinEventSpec[] {
-  return targets.map((ip, i) => ({
-    channel: SYSMON,
-    eventId: 3,
-    at: 600 + i,
-    data: {
-      RuleName: '-',
-      Image: RUNDLL32,
-      User: DEMO_HOST.account,
-      Protocol: 'tcp',
-      Initiated: 'true',
-      SourceIp: DEMO_HOST.ip,
-      SourcePort: String(50100 + i),
-      DestinationIp: ip,
-      DestinationPort: '445',
-      DestinationPortName: 'microsoft-ds',
-    },
-  }));
-}
-
-/** ⑥ C2: the loader's HTTP connections to its servers (Sysmon 3). */
-export function c2Events(servers: readonly { ip: string; port: number }[]): WinEventSpec[] {
-  return servers.map((s, i) => ({
-    channel: SYSMON,
-    eventId: 3,
-    at: 200 + i * 60,
-    data: {
-      RuleName: '-',
-      Image: RUNDLL32,
-      User: DEMO_HOST.account,
-      Protocol: 'tcp',
-      Initiated: 'true',
-      SourceIp: DEMO_HOST.ip,
-      SourcePort: String(50200 + i),
-      DestinationIp: s.ip,
-      DestinationPort: String(s.port),
-    },
-  }));
-}
-
-/** post: a ransom note written into many folders (Sysmon 11). */
-export function ransomNoteEvents(note: string): WinEventSpec[] {
-  return ['Documents', 'Desktop', 'Pictures', 'Downloads'].map((folder, i) => ({
-    channel: SYSMON,
-    eventId: 11,
-    at: 7200 + i,
-    data: {
-      RuleName: '-',
-      Image: `${DEMO_HOST.profile}\\AppData\\Local\\Temp\\svc-update.exe`,
-      TargetFilename: `${DEMO_HOST.profile}\\${folder}\\${note}`,
-      User: DEMO_HOST.account,
-    },
-  }));
 }

@@ -7,6 +7,7 @@ import type { WorkerReply, WorkerRequest } from './worker.js';
 
 export type PoolTask = ({ path: string } | { path: string; bytes: Uint8Array; size: number }) & {
   yara?: readonly string[];
+  msgidDb?: string;
 };
 export type PoolReply =
   | WorkerReply

@@ -34,6 +34,8 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
   /** Add YARA: the bundled rules plus these rule files/directories (see apps/yara-backend). */
   yara?: readonly string[];
+  /** The organisation's sent Message-IDs (`--msgid-db`, apps/msgid): thread-hijack checks. */
+  msgidDb?: string;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function* scanPaths(
             ? { path: '-', ...(await readStdin(options.limits.maxFileSize)) }
             : { path: entry.path };
         if (options.yara) task.yara = options.yara;
+        if (options.msgidDb) task.msgidDb = options.msgidDb;
         const identity =
           'bytes' in task ? { sha256: sha256Hex(task.bytes), size: task.size } : undefined;
         pending.push(

@@ -13,6 +13,8 @@ export class Scanner {
   constructor(
     private readonly limits: Limits,
     workers = availableParallelism(),
+    /** Passed with every input: the `--msgid-db` file the workers check replies against. */
+    private readonly extra: { msgidDb?: string } = {},
   ) {
     this.pool = new ScanPool(Math.max(1, workers), limits);
   }
@@ -23,7 +25,12 @@ export class Scanner {
     const copy = bytes.slice();
     const item = await toItem(
       path,
-      await this.pool.run({ path, bytes: copy, size: bytes.length }),
+      await this.pool.run({
+        path,
+        bytes: copy,
+        size: bytes.length,
+        ...(this.extra.msgidDb ? { msgidDb: this.extra.msgidDb } : {}),
+      }),
       this.limits,
       identity,
     );

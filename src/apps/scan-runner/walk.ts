@@ -1,5 +1,11 @@
-import { opendir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  isMaildirListing,
+  listDirectory,
+  maildirWalkOrder,
+  type DirEntryInfo,
+} from './walk-maildir.js';
 
 export type InputEntry =
   | { kind: 'file'; path: string }
@@ -9,7 +15,8 @@ export type InputEntry =
 /**
  * Inputs in a stable order: each argument in turn; directories recursively, entries sorted by name so
  * runs and golden tests are reproducible. Symbolic links to files are followed; links to directories are
- * not (loops). Unreadable entries are yielded as errors and the walk goes on. Memory stays bounded by one
+ * not (loops). A Maildir yields its messages (new/, cur/, Maildir++ folders) and skips tmp/ and index
+ * files. Unreadable entries are yielded as errors and the walk goes on. Memory stays bounded by one
  * directory listing, however many files there are.
  */
 export async function* walkInputs(paths: readonly string[]): AsyncGenerator<InputEntry> {
@@ -38,22 +45,15 @@ export async function* walkInputs(paths: readonly string[]): AsyncGenerator<Inpu
 }
 
 async function* walkDirectory(dir: string): AsyncGenerator<InputEntry> {
-  let names: { name: string; isDir: boolean; isFile: boolean; isLink: boolean }[];
+  let names: DirEntryInfo[];
   try {
-    names = [];
-    for await (const entry of await opendir(dir)) {
-      names.push({
-        name: entry.name,
-        isDir: entry.isDirectory(),
-        isFile: entry.isFile(),
-        isLink: entry.isSymbolicLink(),
-      });
-    }
+    names = await listDirectory(dir);
   } catch (error) {
     yield fsError(dir, error);
     return;
   }
-  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // A Maildir: its messages (new/, cur/) and Maildir++ subfolders, not tmp/ nor the IMAP server's indexes.
+  if (isMaildirListing(names)) names = maildirWalkOrder(names);
   for (const entry of names) {
     const path = join(dir, entry.name);
     if (entry.isDir) yield* walkDirectory(path);

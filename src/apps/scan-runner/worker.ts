@@ -1,6 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import type { Limits } from '../../core/index.js';
+import type { Engine } from '../../core/index.js';
+import { createMailEngine } from '../../engines/mail/index.js';
 import { ENGINES, scanInput } from '../../pipeline/index.js';
+import { openSentMessageIndex } from '../msgid/index.js';
 import { enginesWithYara } from '../yara-backend/index.js';
 import { readInputFile } from './read.js';
 
@@ -11,7 +14,7 @@ import { readInputFile } from './read.js';
 export type WorkerRequest = (
   | { id: number; path: string; limits: Limits }
   | { id: number; path: string; limits: Limits; bytes: Uint8Array; size: number }
-) & { yara?: readonly string[] };
+) & { yara?: readonly string[]; msgidDb?: string };
 
 export type WorkerReply =
   | { id: number; ok: true; result: Awaited<ReturnType<typeof scanInput>> }
@@ -24,6 +27,23 @@ port.on('message', (request: WorkerRequest) => {
   void handle(request).then((reply) => port.postMessage(reply));
 });
 
+// One Message-ID index per worker and file, opened read-only on first use and kept for the next inputs.
+const sentIndexes = new Map<string, ReturnType<typeof openSentMessageIndex>>();
+
+function enginesFor(request: WorkerRequest): readonly Engine[] {
+  let engines: readonly Engine[] = ENGINES;
+  if (request.msgidDb) {
+    let index = sentIndexes.get(request.msgidDb);
+    if (index === undefined) {
+      index = openSentMessageIndex(request.msgidDb);
+      sentIndexes.set(request.msgidDb, index);
+    }
+    const mail = createMailEngine({ sentMessages: index });
+    engines = engines.map((e) => (e.name === 'mail' ? mail : e));
+  }
+  return request.yara ? enginesWithYara(engines, request.yara) : engines;
+}
+
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   try {
     const input =
@@ -34,7 +54,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       { path: request.path, bytes: input.bytes, size: input.size },
       {
         limits: request.limits,
-        ...(request.yara ? { engines: enginesWithYara(ENGINES, request.yara) } : {}),
+        ...(request.yara || request.msgidDb ? { engines: enginesFor(request) } : {}),
       },
     );
     return { id: request.id, ok: true, result };

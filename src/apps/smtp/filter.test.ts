@@ -11,6 +11,7 @@ import { buildMime } from '../../../test/builders/mime.js';
 import { resolveLimits } from '../../core/index.js';
 import { buildOleWordDocument } from '../../formats/ovba/index.js';
 import { DEFAULT_POLICY } from '../../pipeline/index.js';
+import { openSqliteStore, type Store } from '../../store/index.js';
 import { demoMacroModules } from '../demo/index.js';
 import { Scanner } from '../scan-runner/index.js';
 import {
@@ -49,6 +50,7 @@ describe('smtp filter (loopback)', () => {
   let scanner: Scanner;
   let relay: ReturnType<typeof createRelay>;
   let quarantine: QuarantineDir;
+  let store: Store;
   let sinkDown = false;
 
   before(async () => {
@@ -76,7 +78,10 @@ describe('smtp filter (loopback)', () => {
     sinkPort = await listen(sink);
     scanner = new Scanner(resolveLimits({ maxTimePerInputMs: 20_000 }), 1);
     relay = createRelay({ host: '127.0.0.1', port: sinkPort });
-    quarantine = new QuarantineDir(mkdtempSync(join(tmpdir(), 'emoguard-q-')));
+    const qdir = mkdtempSync(join(tmpdir(), 'emoguard-q-'));
+    store = openSqliteStore(join(qdir, 'store.db'));
+    await store.migrate();
+    quarantine = new QuarantineDir(join(qdir, 'quarantine'), store.quarantine);
     filter = createFilterServer({
       scanner,
       policy: DEFAULT_POLICY,
@@ -95,6 +100,7 @@ describe('smtp filter (loopback)', () => {
     await new Promise<void>((r) => filter.close(() => r()));
     await new Promise<void>((r) => sink.close(() => r()));
     await scanner.close();
+    await store.close();
   });
 
   const send = async (raw: Uint8Array, to = ['tanaka@victim.example.co.jp']) => {
@@ -176,6 +182,10 @@ describe('smtp filter (loopback)', () => {
     assert.ok(record!.findings.includes('vba.autoexec-execution-chain'));
     assert.deepEqual(record!.envelope.to, ['tanaka@victim.example.co.jp']);
     assert.ok((await quarantine.message(record!)).length > 1000);
+    const row = await store.quarantine.get(record!.id);
+    assert.equal(row?.status, 'held', 'a store row beside the folder record');
+    assert.equal(row?.sha256, record!.sha256);
+    assert.equal(row?.sender, 'sender@example.net');
   });
 
   test('next hop down → 451, so the sending MTA keeps the mail and retries', async () => {

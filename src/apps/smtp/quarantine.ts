@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ConfigError, sha256Hex, type Verdict } from '../../core/index.js';
+import { join, resolve } from 'node:path';
+import { ConfigError, describeError, sha256Hex, type Verdict } from '../../core/index.js';
+import type { QuarantineRow, QuarantineStore } from '../../store/index.js';
+
+/** Store rows read per query when listing. */
+const PAGE = 1000;
 
 /** What is kept beside a quarantined message: enough to release it to the right recipients. */
 export interface QuarantineRecord {
@@ -18,15 +22,59 @@ export interface QuarantineRecord {
   /** Set when released or deleted; the record is kept as the audit trail. */
   releasedAt?: string;
   releasedBy?: string;
+  /** held, released or deleted (records written before the store rows carry only releasedAt). */
+  status?: 'held' | 'released' | 'deleted';
+}
+
+/** `released by alice: false positive` → status, actor, reason, as the store row keeps them. */
+function closeOf(by: string): { status: 'released' | 'deleted'; actor: string; reason?: string } {
+  const m = /^(released|deleted) by ([^:]+?)(?::\s*(.*))?$/s.exec(by);
+  if (m)
+    return {
+      status: m[1] as 'released' | 'deleted',
+      actor: m[2]!,
+      ...(m[3] ? { reason: m[3] } : {}),
+    };
+  // The filter's own closes ("disarmed delivery failed; …"): the message is gone, the MTA retries.
+  return { status: 'deleted', actor: 'emoguard', reason: by };
+}
+
+function recordOf(row: QuarantineRow): QuarantineRecord {
+  return {
+    id: row.id,
+    sha256: row.sha256,
+    size: row.size,
+    receivedAt: row.receivedAt.toISOString(),
+    envelope: { from: row.sender, to: row.recipients },
+    subject: row.subject,
+    verdict: row.verdict,
+    action: row.action,
+    reasons: row.reasons,
+    findings: row.findings,
+    status: row.status,
+    ...(row.closedAt ? { releasedAt: row.closedAt.toISOString() } : {}),
+    ...(row.closedBy
+      ? {
+          releasedBy: `${row.status} by ${row.closedBy}${row.closeReason ? `: ${row.closeReason}` : ''}`,
+        }
+      : {}),
+  };
 }
 
 /**
  * A quarantine folder: content-addressed message files (`<sha256>.eml`) and one JSON record per quarantine
  * event. Writes are durable before the filter answers 250 (write to a temp file, fsync, rename, fsync the
- * folder): a crash after the answer never loses the mail.
+ * folder): a crash after the answer never loses the mail. With a store, each event is also a row of
+ * `store.quarantine`, which `list` and `get` read; the JSON records stay the folder's own audit trail
+ * and cover rows the store missed (a store briefly locked or down never costs a 451).
  */
 export class QuarantineDir {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly rows?: QuarantineStore,
+    /** Told when a store row could not be written or updated (the folder record is still there). */
+    private readonly onStoreError?: (message: string) => void,
+  ) {}
 
   async put(
     bytes: Uint8Array,
@@ -45,10 +93,55 @@ export class QuarantineDir {
       `${full.id}.json`,
       new TextEncoder().encode(`${JSON.stringify(full, null, 2)}\n`),
     );
+    await this.storeSafely(() =>
+      this.rows!.add({
+        id: full.id,
+        sha256,
+        size: full.size,
+        receivedAt: new Date(full.receivedAt),
+        sender: full.envelope.from,
+        recipients: full.envelope.to,
+        subject: full.subject,
+        verdict: full.verdict,
+        action: full.action,
+        reasons: full.reasons,
+        findings: full.findings,
+        folder: resolve(this.dir),
+      }),
+    );
     return full;
   }
 
+  /** Store writes are best effort: the durable folder record decides the mail's fate (SECURITY: no 451 → no duplicate). */
+  private async storeSafely(write: () => Promise<unknown>): Promise<void> {
+    if (this.rows === undefined) return;
+    try {
+      await write();
+    } catch (error) {
+      this.onStoreError?.(`quarantine store: ${describeError(error)}`);
+    }
+  }
+
+  /** Oldest first: the store's rows, plus folder records the store does not have. */
   async list(): Promise<QuarantineRecord[]> {
+    if (this.rows === undefined) return this.listFolder();
+    const fromStore: QuarantineRecord[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await this.rows.list({ limit: PAGE, offset });
+      fromStore.push(...page.filter((r) => r.folder === resolve(this.dir)).map(recordOf));
+      if (page.length < PAGE) break;
+    }
+    const known = new Set(fromStore.map((r) => r.id));
+    const missing = await this.listFolder((id) => !known.has(id));
+    if (missing.length === 0) return fromStore;
+    return [...fromStore, ...missing].sort((a, b) =>
+      a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.id < b.id ? -1 : 1,
+    );
+  }
+
+  private async listFolder(
+    wanted: (id: string) => boolean = () => true,
+  ): Promise<QuarantineRecord[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -56,7 +149,7 @@ export class QuarantineDir {
       return [];
     }
     const records: QuarantineRecord[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of names.filter((n) => n.endsWith('.json') && wanted(n.slice(0, -5))).sort()) {
       try {
         records.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as QuarantineRecord);
       } catch {
@@ -69,6 +162,8 @@ export class QuarantineDir {
   async get(id: string): Promise<QuarantineRecord> {
     if (!/^[0-9]{14}-[0-9a-f]{8}$/.test(id))
       throw new ConfigError('E_QUARANTINE_ID', `not a quarantine id: ${id}`);
+    const row = await this.rows?.get(id);
+    if (row !== undefined && row.folder === resolve(this.dir)) return recordOf(row);
     try {
       return JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')) as QuarantineRecord;
     } catch {
@@ -85,11 +180,14 @@ export class QuarantineDir {
 
   /** Marks a record released or deleted; with `deleteMessage`, removes the message when no other record needs it. */
   async close(record: QuarantineRecord, by: string, deleteMessage: boolean): Promise<void> {
-    const done = { ...record, releasedAt: new Date().toISOString(), releasedBy: by };
+    const close = closeOf(by);
+    const at = new Date();
+    const done = { ...record, releasedAt: at.toISOString(), releasedBy: by, status: close.status };
     await this.writeDurably(
       `${record.id}.json`,
       new TextEncoder().encode(`${JSON.stringify(done, null, 2)}\n`),
     );
+    await this.storeSafely(() => this.rows!.close(record.id, { ...close, at }));
     if (!deleteMessage) return;
     const others = (await this.list()).filter((r) => r.sha256 === record.sha256 && !r.releasedAt);
     if (others.length === 0) await rm(join(this.dir, `${record.sha256}.eml`), { force: true });

@@ -1,5 +1,4 @@
-import { severityRank } from '../../core/index.js';
-import { parentTechnique, tacticsOf } from './tactics.js';
+import { parentTechnique, severityRank, tacticsOf } from '../../core/index.js';
 import {
   COVERAGE_LAYERS,
   DETECTION_CATEGORIES,
@@ -35,8 +34,8 @@ function isSameTechnique(cited: string, expected: string): boolean {
 export function categoryOfFinding(finding: ObservedFinding, expected: string): DetectionCategory {
   if (finding.severity === 'info') return 'telemetry';
   if (finding.attack.some((t) => isSameTechnique(t, expected))) return 'technique';
-  const wanted = new Set(tacticsOf(expected));
-  if (finding.attack.some((t) => tacticsOf(t).some((tactic) => wanted.has(tactic))))
+  const wanted = new Set(tacticsOf(expected).map((t) => t.uid));
+  if (finding.attack.some((t) => tacticsOf(t).some((tactic) => wanted.has(tactic.uid))))
     return 'tactic';
   return 'general';
 }
@@ -98,7 +97,10 @@ export function buildCoverageMatrix(
         mergeObservations(seen.filter((o) => o.layer === layer)),
       );
     }
-    return { scenario, cells };
+    // Only the declared fields: a caller's scenario may carry more (the simulation's input bytes, MBs
+    // of them in `coverage --json` and in every report otherwise).
+    const { id, step, title, technique } = scenario;
+    return { scenario: { id, step, title: { en: title.en, ja: title.ja }, technique }, cells };
   });
   return { schema: 'emoguard.coverage/1', layers: COVERAGE_LAYERS, rows };
 }

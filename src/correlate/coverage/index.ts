@@ -24,12 +24,15 @@ export {
 } from './navigator.js';
 export {
   CATEGORY_MARK,
+  coverageLegend,
+  coverageSummary,
+  coverageTitle,
   displayWidth,
+  layerLabel,
   renderCell,
   renderCoverageTable,
   type CoverageLang,
 } from './render.js';
-export { parentTechnique, TACTICS, tacticsOf } from './tactics.js';
 export {
   COVERAGE_LAYERS,
   DETECTION_CATEGORIES,

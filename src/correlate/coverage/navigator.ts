@@ -1,6 +1,5 @@
-import { techniqueName } from '../../core/index.js';
+import { parentTechnique, techniqueName } from '../../core/index.js';
 import { bestPerScenario } from './classify.js';
-import { parentTechnique } from './tactics.js';
 import type { CellCategory, CoverageMatrix } from './types.js';
 
 /** Scores and colours per category: the navigator's gradient runs from none (0) to technique (4). */

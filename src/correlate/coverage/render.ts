@@ -123,6 +123,38 @@ function cut(text: string, width: number): string {
   return `${out}…`;
 }
 
+/** A layer's column name (`ENDPOINT`, `端末`). */
+export function layerLabel(layer: CoverageLayer, lang: CoverageLang): string {
+  return LAYER_NAME[lang][layer];
+}
+
+/** The table's title line: what was measured, rows × layers. */
+export function coverageTitle(matrix: CoverageMatrix, lang: CoverageLang): string {
+  return TEXT[lang].title(matrix.rows.length, matrix.layers.length);
+}
+
+/** The legend: a heading line, then one line per mark (indented for the terminal). */
+export function coverageLegend(lang: CoverageLang): readonly string[] {
+  return TEXT[lang].legend;
+}
+
+/** `Cells: ◎ Tech 12, ○ Tact 3, …, +B 4`: how many cells of each category. */
+export function coverageSummary(matrix: CoverageMatrix, lang: CoverageLang): string {
+  const counts = summarizeCoverage(matrix);
+  const order: (CellCategory | 'blocked')[] = [
+    'technique',
+    'tactic',
+    'general',
+    'telemetry',
+    'none',
+    'n/a',
+    'blocked',
+  ];
+  const named = (k: CellCategory | 'blocked') =>
+    k === 'blocked' ? '+B' : k === 'n/a' ? '-' : `${CATEGORY_MARK[k]} ${SHORT[lang][k]}`;
+  return `${TEXT[lang].summary}: ${order.map((k) => `${named(k)} ${counts[k]}`).join(', ')}`;
+}
+
 /** `◎ Tech+B`: the mark, the category and whether the layer blocked the step. */
 export function renderCell(cell: CoverageCell, lang: CoverageLang): string {
   const label = SHORT[lang][cell.category];
@@ -149,7 +181,7 @@ export function renderCoverageTable(matrix: CoverageMatrix, lang: CoverageLang =
     ]
       .join('  ')
       .trimEnd();
-  const out = [t.title(matrix.rows.length, matrix.layers.length), ''];
+  const out = [coverageTitle(matrix, lang), ''];
   out.push(
     line(
       t.step,
@@ -165,19 +197,7 @@ export function renderCoverageTable(matrix: CoverageMatrix, lang: CoverageLang =
     out.push(line(mark === previous ? '' : mark, label, cells));
     previous = mark;
   }
-  const counts = summarizeCoverage(matrix);
-  const order: (CellCategory | 'blocked')[] = [
-    'technique',
-    'tactic',
-    'general',
-    'telemetry',
-    'none',
-    'n/a',
-    'blocked',
-  ];
-  const named = (k: CellCategory | 'blocked') =>
-    k === 'blocked' ? '+B' : k === 'n/a' ? '-' : `${CATEGORY_MARK[k]} ${SHORT[lang][k]}`;
-  out.push('', `${t.summary}: ${order.map((k) => `${named(k)} ${counts[k]}`).join(', ')}`);
+  out.push('', coverageSummary(matrix, lang));
   out.push('', ...t.legend, '');
   return out.join('\n');
 }

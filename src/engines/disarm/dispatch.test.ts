@@ -15,8 +15,8 @@ test('disarm findings: ids under disarm., known ATT&CK ids, a description each',
   }
 });
 
-test('the built-in disarmers cover OLE, OOXML and RTF, and nothing else', () => {
-  assert.deepEqual(Object.keys(DISARMERS).sort(), ['ole', 'ooxml', 'rtf']);
+test('the built-in disarmers cover OLE, OOXML, RTF and SYLK, and nothing else', () => {
+  assert.deepEqual(Object.keys(DISARMERS).sort(), ['ole', 'ooxml', 'rtf', 'sylk']);
 });
 
 describe('disarm dispatch (engines/disarm)', () => {

@@ -3,6 +3,7 @@ import { sniffType } from '../../formats/sniff/index.js';
 import { disarmOle } from './ole.js';
 import { disarmOoxml } from './ooxml.js';
 import { disarmRtf } from './rtf.js';
+import { disarmSylk } from './sylk.js';
 import type { Disarmer, DisarmOptions, DisarmOutcome } from './types.js';
 
 /**
@@ -13,6 +14,7 @@ export const DISARMERS: Readonly<Partial<Record<FileType, Disarmer>>> = Object.f
   ole: disarmOle,
   ooxml: disarmOoxml,
   rtf: disarmRtf,
+  sylk: disarmSylk,
 });
 
 /** Types with a disarmer today (for help texts, the gateway and the docs). */
@@ -77,12 +79,12 @@ export function disarmDocument(bytes: Uint8Array, options: DispatchOptions): Dis
   return { ...outcome, inputType };
 }
 
-const OFFICE_TYPES: ReadonlySet<FileType> = new Set(['ole', 'ooxml', 'rtf']);
+const OFFICE_TYPES: ReadonlySet<FileType> = new Set(['ole', 'ooxml', 'rtf', 'sylk']);
 
 function unsupportedReason(type: FileType): string {
   if (type === 'pdf') {
     return 'PDF disarm is out of scope for now: PDF JavaScript, launch actions and embedded files are not removed';
   }
   if (OFFICE_TYPES.has(type)) return `the ${type} disarmer is not available in this build`;
-  return `${type} content cannot be disarmed (disarm handles Office documents: OLE, OOXML and RTF)`;
+  return `${type} content cannot be disarmed (disarm handles Office documents: OLE, OOXML, RTF and SYLK)`;
 }

@@ -7,6 +7,7 @@ import {
   splitBiffStream,
   type RawBiffRecord,
 } from '../../formats/biff/index.js';
+import { disarmDdeLinks } from './ole-xls-dde.js';
 import type { Removal } from './types.js';
 
 // [MS-XLS] 2.3 record types this disarmer reads or edits.
@@ -42,7 +43,8 @@ export type XlsResult =
  * Excel would run on open or close (built-in Auto_Open/Auto_Close/Auto_Activate/Auto_Deactivate,
  * user names starting with them) is renamed `Disarmed_…` and loses fBuiltin. Names keep their place,
  * so PtgName indexes stay right; BoundSheet8 offsets are recomputed. ObjProj goes with the VBA
- * project. Returns `stream: undefined` when there is nothing to change.
+ * project. BIFF8 DDE/OLE links (`=cmd|'/c …'!A0`) are neutralised by `disarmDdeLinks`. Returns
+ * `stream: undefined` when there is nothing to change.
  */
 export function disarmWorkbookStream(stream: Uint8Array, removed: Removal[]): XlsResult {
   let substreams: RawBiffRecord[][];
@@ -138,8 +140,17 @@ export function disarmWorkbookStream(stream: Uint8Array, removed: Removal[]): Xl
       detail: 'BOF of an Excel 4.0 macro sheet made a worksheet without formulas',
     });
   }
-  if (removed.length === before) return { stream: undefined };
   substreams[0] = kept;
+  if (version === 0x0600) {
+    const names = new Map<number, string>();
+    for (const record of kept) {
+      const index =
+        record.type === RT_BOUNDSHEET ? bySheetStart.get(u32(record.data, 0)) : undefined;
+      if (index !== undefined && index > 0) names.set(index, sheetName(record.data, version));
+    }
+    disarmDdeLinks(substreams, names, removed);
+  }
+  if (removed.length === before) return { stream: undefined };
   return { stream: joinBiffStream(substreams) };
 }
 

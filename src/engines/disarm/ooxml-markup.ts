@@ -1,6 +1,5 @@
 import {
   classifyFieldCode,
-  findDdeFormulas,
   isRemoteTarget,
   quoteFieldValue,
 } from '../../formats/msxml-office/index.js';
@@ -11,6 +10,13 @@ import {
   removeWordFields,
   type XmlWalkLimits,
 } from '../../formats/ooxml/index.js';
+import {
+  formulaText,
+  hasDdeFormula,
+  mayHoldDde,
+  removeDdeRuleFormulas,
+  RULE_CONTAINERS,
+} from './ooxml-formulas.js';
 import type { Removal, RemovalKind } from './types.js';
 
 /**
@@ -47,6 +53,7 @@ const EMPTY_INVALID: ReadonlySet<string> = new Set([
   'oleObjects',
   'controls',
   'definedNames',
+  ...RULE_CONTAINERS,
 ]);
 
 export interface PartEdit {
@@ -67,6 +74,7 @@ function fieldKind(instruction: string): RemovalKind | undefined {
 // type claims: fldChar/fldSimple exist only in WordprocessingML, <f> in <c> only in SpreadsheetML.
 const HAS_FIELDS = /<(?:[\w.-]+:)?(?:fldChar|fldSimple)\b/;
 const HAS_FORMULAS = /<(?:[\w.-]+:)?f[\s>]/;
+const HAS_RULE_FORMULAS = /<(?:[\w.-]+:)?(?:f|formula[12]?|definedName)[\s>]/;
 
 /** Every markup edit one XML part needs; `removedIds` are its relationships that were dropped. */
 export function disarmMarkup(
@@ -94,13 +102,23 @@ export function disarmMarkup(
       });
     }
   }
-  // A DDE reference needs `|` (app|'topic'!item); most sheets have none and need no second walk.
-  if (text.includes('|') && HAS_FORMULAS.test(text)) {
-    const formulas = removeCellFormulas(text, (f) => findDdeFormulas(f, 1).length > 0, limits);
+  // A DDE reference needs `|` (app|'topic'!item), maybe as `&#124;`; most sheets need no second walk.
+  if (mayHoldDde(text) && HAS_FORMULAS.test(text)) {
+    const formulas = removeCellFormulas(text, (f) => hasDdeFormula(f), limits);
     if (!formulas.ok) return formulas;
     text = formulas.xml;
     for (const f of formulas.removed)
-      removals.push({ kind: 'dde-field', location: part, detail: `=${f.instruction}` });
+      removals.push({
+        kind: 'dde-field',
+        location: part,
+        detail: `=${formulaText(f.instruction)}`,
+      });
+  }
+  if (mayHoldDde(text) && HAS_RULE_FORMULAS.test(text)) {
+    const rules = removeDdeRuleFormulas(text, part, limits);
+    if (!rules.ok) return rules;
+    text = rules.xml;
+    removals.push(...rules.removals);
   }
   const elements = removeReferencingElements(
     text,

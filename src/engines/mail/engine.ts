@@ -21,6 +21,7 @@ import { envelopeOf } from './envelope.js';
 import { checkLure } from './lure.js';
 import { checkSender } from './sender.js';
 import { checkThread } from './thread.js';
+import { checkThreadReferences, type SentMessageIndex } from './thread-db.js';
 import { FindingSink } from './sink.js';
 
 /** Extensions for unnamed parts, so a child reads as what its sender declared (`part-2.doc`). */
@@ -98,14 +99,25 @@ function iocsOf(mail: ParsedMail, hrefs: readonly string[]): ExtractedPart['iocs
   };
 }
 
+/** What the apps load for the mail engine (`createMailEngine`). */
+export interface MailEngineOptions {
+  /** The organisation's sent Message-IDs (`--msgid-db`): thread-hijack checks against real threads. */
+  sentMessages?: SentMessageIndex;
+}
+
 /** Mail-level analysis: sender identity, attachments (reported and handed back as children), links, lures. */
-export async function analyzeMail(ctx: AnalysisContext, bytes = ctx.bytes): Promise<EngineOutput> {
+export async function analyzeMail(
+  ctx: AnalysisContext,
+  bytes = ctx.bytes,
+  options: MailEngineOptions = {},
+): Promise<EngineOutput> {
   const mail = await ctx.memo('mime:parseMail', () => parseMail(bytes));
   const sink = new FindingSink(ctx.limits.maxEvidenceChars);
   const report: Report = (finding, evidence) => sink.add(finding, evidence);
   reportAnomalies(mail, sink);
   checkSender(mail, report);
   checkThread(mail, report);
+  if (options.sentMessages) checkThreadReferences(mail, options.sentMessages, report);
   const hasPasswordHint = PASSWORD_HINT.test((mail.text ?? '').slice(0, 64 * 1024));
   // Emotet 2020: the ZIP is encrypted and its password is in the body; the archive engine tries them.
   const passwords = findPasswordCandidates(mail.subject, mail.text);

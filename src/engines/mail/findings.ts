@@ -112,6 +112,31 @@ export const threadHijack = defineFinding({
     'mailboxes and answers their threads from other compromised accounts so the lure reads as a reply.',
 });
 
+export const unknownThreadReference = defineFinding({
+  id: 'mail.unknown-thread-reference',
+  title: 'Reply to a Message-ID the organisation never sent',
+  severity: 'medium',
+  step: '1',
+  attack: ['T1566.001'],
+  description:
+    "With --msgid-db: In-Reply-To or References names a Message-ID in the organisation's own domain " +
+    'that is not among the Message-IDs of its sent mail. The mail claims to answer one of its ' +
+    'conversations that never took place: a forged reply, the thread-hijacking lure without a stolen thread.',
+});
+
+export const knownThreadOutsider = defineFinding({
+  id: 'mail.thread-hijack-known-thread',
+  title: "Reply inside one of the organisation's real conversations from a sender outside it",
+  severity: 'high',
+  step: '1',
+  attack: ['T1566.001'],
+  description:
+    'With --msgid-db: the mail answers a message the organisation really sent (its Message-ID is in ' +
+    'the database), but the sender belongs neither to the organisation nor to any organisation the ' +
+    "original went to. Emotet steals a correspondent's mailbox and answers its threads from another " +
+    'compromised account: the conversation is genuine, the sender is not part of it.',
+});
+
 export const replyToMismatch = defineFinding({
   id: 'mail.reply-to-mismatch',
   title: 'Reply-To points to another domain than From',
@@ -167,6 +192,8 @@ export const MAIL_FINDINGS = [
   displayNameSpoof,
   replyToMismatch,
   threadHijack,
+  unknownThreadReference,
+  knownThreadOutsider,
   authFail,
   linkToOfficeDocument,
   invoiceLure,

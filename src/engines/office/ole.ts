@@ -1,11 +1,12 @@
 import type { AnalysisContext, Anomaly } from '../../core/index.js';
+import { tryParseWorkbook } from '../../formats/biff/index.js';
 import { parseCfb } from '../../formats/cfb/index.js';
 import {
   findEmbeddedObjects,
   findPptOleStorages,
   scanDocFieldCodes,
 } from '../../formats/oleobj/index.js';
-import { reportFields } from './fields.js';
+import { reportDde, reportFields } from './fields.js';
 import { embeddedObject } from './findings.js';
 import { reportEmbeddedObject } from './objects.js';
 import type { OfficeOutput } from './output.js';
@@ -36,6 +37,8 @@ export function analyzeOle(ctx: AnalysisContext, out: OfficeOutput): void {
       scanned.fields.map((f) => ({ ...f, location: wordDocument.path })),
     );
   }
+  const workbook = cfb.find('Workbook') ?? cfb.find('Book');
+  if (workbook?.type === 'stream') reportWorkbookDde(ctx, out, workbook.path, cfb);
   const powerPoint = cfb.find('PowerPoint Document');
   if (powerPoint?.type === 'stream') {
     const stream = cfb.readStream(powerPoint.path) ?? new Uint8Array();
@@ -56,6 +59,32 @@ export function analyzeOle(ctx: AnalysisContext, out: OfficeOutput): void {
     }
   }
   out.anomalies(anomalies, ctx.artifact.name);
+}
+
+/**
+ * DDE links of an .xls ([MS-XLS] SUPBOOK `cmd` U+0003 `/c …` + EXTERNNAME `A0`, used by a FORMULA
+ * cell through PtgNameX: `=cmd|'/c …'!A0`), reported like the OOXML ddeLink. OLE links (fOle,
+ * fOleLink) bind through OLE, not by starting a program, and are left out.
+ */
+function reportWorkbookDde(
+  ctx: AnalysisContext,
+  out: OfficeOutput,
+  path: string,
+  cfb: ReturnType<typeof parseCfb>,
+): void {
+  const stream = cfb.readStream(path);
+  if (!stream) return;
+  // Shared with the xlm engine, which reports the parse failure and the workbook's anomalies.
+  const parsed = ctx.memo(`biff.workbook:${path}`, () => tryParseWorkbook(stream));
+  if (!parsed.ok) return;
+  for (const link of parsed.book.ddeLinks) {
+    if (link.isOle) continue;
+    const cells = link.cells.length > 0 ? ` (cells ${link.cells.join(', ')})` : '';
+    reportDde(out, `=${link.formula}${cells}`, link.application, link.topic, {
+      location: path,
+      offset: link.offset,
+    });
+  }
 }
 
 /** Output allowed for `stored` compressed bytes: `maxRatio` × stored, within the byte budget. */

@@ -14,6 +14,8 @@
  * and cached per event, lower-cased copies included, so many rules reading `CommandLine` pay once.
  */
 
+import { POWERSHELL_NORMALIZED_FIELD, powerShellNormalized } from './powershell-field.js';
+
 export type FieldValues = readonly string[] | null | undefined;
 
 type Json = Record<string, unknown>;
@@ -199,6 +201,9 @@ export class EventDocument {
 
   private resolve(field: string): FieldValues {
     if (SYSTEM_FIRST.has(field)) return this.fromSystem(field);
+    // Derived, never read from the event: an EventData field of that name cannot spoof it.
+    if (field === POWERSHELL_NORMALIZED_FIELD)
+      return powerShellNormalized(this.channel(), this.eventId(), (f) => this.find(f));
     if (this.eventData && Object.hasOwn(this.eventData, field))
       return toFieldValues(this.eventData[field]);
     if (this.userData !== undefined) {
@@ -240,6 +245,8 @@ export class EventDocument {
  */
 export function mayResolveToSystem(field: string): boolean {
   return (
+    // Derived text is not in EventData either: the prefilter must read it like a System field.
+    field === POWERSHELL_NORMALIZED_FIELD ||
     SYSTEM_FIELDS.has(field) ||
     field.includes('_') ||
     field.includes('.') ||

@@ -176,6 +176,18 @@ export const checksIncomplete = defineFinding({
     'Custom.Emoguard.HostSnapshot artifact.',
 });
 
+export const mailDataAtRisk = defineFinding({
+  id: 'triage.mail-data-at-risk',
+  title: 'Outlook data files and address books on the host',
+  severity: 'info',
+  step: '6',
+  attack: ['T1114.001'],
+  description:
+    'Emotet steals mail threads and address books from an infected host and replays them to the ' +
+    'correspondents (JPCERT/CC Emotet FAQ). The snapshot lists the mail stores (.pst, .ost) and address ' +
+    'books (.nk2, .wab, Outlook autocomplete streams, Windows Contacts) whose owners must be warned.',
+});
+
 export const TRIAGE_FINDINGS = [
   emocheckV1,
   emocheckV2,
@@ -192,4 +204,5 @@ export const TRIAGE_FINDINGS = [
   regsvr32UserDir,
   systemNameMasquerade,
   checksIncomplete,
+  mailDataAtRisk,
 ] as const;

@@ -12,6 +12,7 @@ import { v3Candidates, v4Candidates, v5Candidates } from './emocheck-files.js';
 import { serialHex, v1Candidates, v2Candidates } from './emocheck-names.js';
 import * as F from './findings.js';
 import { runHeuristics } from './heuristics.js';
+import { mailDataFindings } from './mail-data.js';
 import { buildHostView } from './host-view.js';
 
 export interface TriageOptions {
@@ -103,6 +104,7 @@ export function triageSnapshot(snapshot: HostSnapshot, options: TriageOptions = 
   }
   const heuristics = runHeuristics(view, maxChars, checkDeadline);
   findings.push(...heuristics.findings);
+  findings.push(...mailDataFindings(snapshot, maxChars));
   if (skipped.length > 0)
     findings.push(F.checksIncomplete(skipped.map((note) => ({ location: 'snapshot', note }))));
   const files = [

@@ -1,5 +1,5 @@
 import { describeError, type AnalysisContext } from '../../core/index.js';
-import { parseWorkbook, type BiffWorkbook } from '../../formats/biff/index.js';
+import { tryParseWorkbook } from '../../formats/biff/index.js';
 import { parseCfb } from '../../formats/cfb/index.js';
 import { readOoxml } from '../../formats/ooxml/index.js';
 import { parseSylk } from '../../formats/sylk/index.js';
@@ -45,17 +45,17 @@ function fromCompoundFile(ctx: AnalysisContext): XlmBook | undefined {
   const stream = cfb.readStream(entry.path);
   if (!stream) return undefined;
   const book = emptyBook('xls', entry.path);
-  let parsed: BiffWorkbook;
-  try {
-    parsed = parseWorkbook(stream);
-  } catch (error) {
+  // Shared with the office engine (DDE links in the globals): the workbook is parsed once per artifact.
+  const result = ctx.memo(`biff.workbook:${entry.path}`, () => tryParseWorkbook(stream));
+  if (!result.ok) {
     book.anomalies.push({
       code: 'E_BIFF_NOT_BIFF',
-      message: describeError(error),
+      message: describeError(result.error),
       location: entry.path,
     });
     return book;
   }
+  const parsed = result.book;
   book.anomalies.push(
     ...parsed.anomalies.map((a) => ({ ...a, location: a.location ?? entry.path })),
   );

@@ -25,6 +25,7 @@ import {
 import {
   MAX_BIFF_NAMES,
   MAX_BIFF_SHEETS,
+  type BiffDdeLink,
   type BiffEncryption,
   type BiffName,
   type BiffSheet,
@@ -47,7 +48,13 @@ interface RawName {
 interface SupBook {
   isSelf: boolean;
   externNames: string[];
+  /** Set for a DDE-OLE link SUPBOOK (virtPath `application` U+0003 `topic`). */
+  dde?: { application: string; topic: string; offset: number };
 }
+
+const DDE_SEPARATOR = '\u0003'; // 2.5.277 VirtualPath, dde-ole-link
+const EXTERN_OLE = 0x0008; // ExternName fOle
+const EXTERN_OLE_LINK = 0x0010; // ExternName fOleLink
 
 export class Globals {
   readonly decoder: CodePageDecoder;
@@ -60,6 +67,7 @@ export class Globals {
   /** BIFF5: one EXTERNSHEET record per external sheet, each followed by its EXTERNNAMEs. */
   private readonly biff5Extern: string[][] = [];
   names: BiffName[] = [];
+  readonly ddeLinks: BiffDdeLink[] = [];
 
   constructor(
     readonly version: 5 | 8,
@@ -114,11 +122,10 @@ export class Globals {
           ).strings;
           break;
         case RT_SUPBOOK:
-          cur.u16('ctab');
-          this.supbooks.push({ isSelf: cur.u16('cch') === 0x0401, externNames: [] });
+          this.supbooks.push(this.supBook(cur, record.offset));
           break;
         case RT_EXTERNNAME:
-          this.externName(cur);
+          this.externName(cur, record.offset);
           break;
         case RT_EXTERNSHEET:
           this.externSheet(cur);
@@ -176,13 +183,72 @@ export class Globals {
     return { flags, name, sheetIndex, rgce, rgcb: cur.bytes(cur.left) };
   }
 
-  private externName(cur: Cursor): void {
-    cur.u16('flags');
+  /** SupBook (2.4.271): self-reference (cch 0x0401), add-in (0x3A01), or a virtPath. */
+  private supBook(cur: Cursor, offset: number): SupBook {
+    const ctab = cur.u16('ctab');
+    const cch = cur.u16('cch');
+    const book: SupBook = { isSelf: cch === 0x0401, externNames: [] };
+    // An external workbook lists its sheets (ctab > 0) and its encoded path also uses U+0003, as the
+    // directory separator after a U+0001 volume mark; a DDE/OLE link has no sheets (as LibreOffice reads it).
+    if (this.version !== 8 || ctab !== 0 || cch === 0x0401 || cch === 0x3a01 || cch === 0)
+      return book;
+    const path = readXLUnicodeNoCch(cur, cch);
+    const split = path.indexOf(DDE_SEPARATOR);
+    if (split > 0 && !path.startsWith('\u0001'))
+      book.dde = { application: path.slice(0, split), topic: path.slice(split + 1), offset };
+    return book;
+  }
+
+  private externName(cur: Cursor, offset: number): void {
+    const flags = cur.u16('flags');
     cur.skip(4, 'reserved');
     if (this.version === 8) {
-      this.supbooks[this.supbooks.length - 1]?.externNames.push(readShortXLUnicode(cur));
+      const book = this.supbooks[this.supbooks.length - 1];
+      const name = readShortXLUnicode(cur);
+      book?.externNames.push(name);
+      if (book?.dde) this.addDdeLink(book.dde, name, flags, offset);
     } else {
       this.biff5Extern[this.biff5Extern.length - 1]?.push(readByteString8(cur, this.decoder));
+    }
+  }
+
+  private addDdeLink(
+    dde: NonNullable<SupBook['dde']>,
+    item: string,
+    flags: number,
+    offset: number,
+  ): void {
+    if (this.ddeLinks.length >= this.maxNames) {
+      this.limitOnce('E_BIFF_NAME_LIMIT', `more than ${this.maxNames} external names`, offset);
+      return;
+    }
+    this.ddeLinks.push({
+      application: dde.application,
+      topic: dde.topic,
+      item,
+      isOle: (flags & (EXTERN_OLE | EXTERN_OLE_LINK)) !== 0,
+      formula: ddeFormula(dde.application, dde.topic, item),
+      offset,
+      cells: [],
+    });
+  }
+
+  /** SUPBOOKs that name a DDE server but carry no EXTERNNAME still start it on a link update. */
+  finishDdeLinks(): void {
+    for (const book of this.supbooks) {
+      if (!book.dde || book.externNames.length > 0 || this.ddeLinks.length >= this.maxNames)
+        continue;
+      const { application, topic, offset } = book.dde;
+      const formula = ddeFormula(application, topic, '');
+      this.ddeLinks.push({
+        application,
+        topic,
+        item: '',
+        isOle: false,
+        formula,
+        offset,
+        cells: [],
+      });
     }
   }
 
@@ -229,7 +295,10 @@ export class Globals {
   private externNameOf(ixti: number, index: number): string | undefined {
     if (this.version === 5) return this.biff5Extern[Math.abs(ixti) - 1]?.[index - 1];
     const xti = this.xti[ixti];
-    return xti ? this.supbooks[xti.supbook]?.externNames[index - 1] : undefined;
+    const book = xti && this.supbooks[xti.supbook];
+    const name = book?.externNames[index - 1];
+    if (name === undefined || !book?.dde) return name;
+    return ddeFormula(book.dde.application, book.dde.topic, name);
   }
 
   /** Decodes the defined names once every name and sheet is known (names refer to each other). */
@@ -247,6 +316,11 @@ export class Globals {
       };
     });
   }
+}
+
+/** How Excel displays a DDE reference: `cmd|'/c calc'!A0` (topic quoted, quotes doubled). */
+export function ddeFormula(application: string, topic: string, item: string): string {
+  return `${application}|'${topic.replace(/'/g, "''")}'${item ? `!${item}` : ''}`;
 }
 
 /** A built-in name is stored as one character, its index in the built-in list (2.5.98.10). */

@@ -4,7 +4,9 @@
  * `Book` (BIFF5) stream of an .xls compound file: sheets with their type (worksheet, Excel 4.0 macro
  * sheet, chart, VB module) and visibility (hidden, very hidden), defined names (Auto_Open,
  * Auto_Close …), cells with values, and formulas decoded from their token streams (Rgce) to the text
- * Excel shows, with the Excel 4.0 (XLM) macro function and command tables. The same token decoder
+ * Excel shows, with the Excel 4.0 (XLM) macro function and command tables; DDE links (SUPBOOK
+ * `app` U+0003 `topic` + EXTERNNAME, 2.4.271/2.5.277) with the cells that reach them through PtgNameX
+ * (`=cmd|'/c …'!A0`). The same token decoder
  * serves .xlsb (BIFF12, [MS-XLSB] 2.5.97). FILEPASS (encryption) is reported, not decrypted. For
  * rewriting (disarm), `splitBiffStream`/`joinBiffStream` cut a stream into raw records per substream
  * and join them back with BoundSheet8, Index and ExtSST offsets moved (thrown: E_BIFF_RECORD_TOO_LONG,
@@ -20,7 +22,9 @@
  * const book = parseWorkbook(cfb.readStream('Workbook')!);
  * book.sheets.filter((s) => s.type === 'macro' && s.state === 'very-hidden');
  */
-export { parseWorkbook } from './workbook.js';
+export { parseWorkbook, tryParseWorkbook } from './workbook.js';
+export { ddeFormula } from './globals.js';
+export type { WorkbookParse } from './workbook.js';
 export {
   MAX_BIFF_TABLE_COLS,
   MAX_BIFF_TABLE_ROWS,
@@ -47,6 +51,7 @@ export {
 } from './types.js';
 export type {
   BiffCell,
+  BiffDdeLink,
   BiffEncryption,
   BiffName,
   BiffOptions,

@@ -39,6 +39,26 @@ export interface BiffName {
   formulaError?: string;
 }
 
+/**
+ * A DDE link of the workbook ([MS-XLS] 2.4.271 SupBook whose virtPath is a DDE-OLE link,
+ * `application` U+0003 `topic` (2.5.277), with one ExternName per item): what Excel shows as
+ * `application|'topic'!item` and starts `application` with `topic` for, the `=cmd|'/c …'!A0` trick.
+ */
+export interface BiffDdeLink {
+  application: string;
+  topic: string;
+  /** The ExternName's name (`A0`); empty when the SUPBOOK has no EXTERNNAME yet. */
+  item: string;
+  /** fOleLink/fOle (2.4.105): an OLE link through the same record shape, not DDE. */
+  isOle: boolean;
+  /** The link as a formula shows it. */
+  formula: string;
+  /** Offset of the EXTERNNAME (or SUPBOOK) record in the stream. */
+  offset: number;
+  /** Cells whose formula uses the link (PtgNameX), `Sheet1!A1`. */
+  cells: string[];
+}
+
 /** FILEPASS (2.4.117): the workbook's records are encrypted from here on. */
 export interface BiffEncryption {
   type: 'xor' | 'rc4' | 'rc4-cryptoapi' | 'unknown';
@@ -49,6 +69,8 @@ export interface BiffWorkbook {
   version: 5 | 8;
   sheets: BiffSheet[];
   names: BiffName[];
+  /** BIFF8 DDE/OLE links (SUPBOOK + EXTERNNAME), capped at `maxNames`. */
+  ddeLinks: BiffDdeLink[];
   encryption?: BiffEncryption;
   anomalies: Anomaly[];
 }

@@ -7,6 +7,7 @@ import {
   RT_BOF,
   RT_EOF,
 } from './constants.js';
+import { cellName, sheetPrefix } from './cell-ref.js';
 import { Globals } from './globals.js';
 import { RecordReader, type BiffRecord } from './records.js';
 import { parseSheet, type CellBudget } from './sheet.js';
@@ -55,7 +56,14 @@ export function parseWorkbook(stream: Uint8Array, options: BiffOptions = {}): Bi
     if (!globals.take(record)) break;
   }
   globals.finishNames();
-  const book: BiffWorkbook = { version, sheets: globals.sheets, names: globals.names, anomalies };
+  globals.finishDdeLinks();
+  const book: BiffWorkbook = {
+    version,
+    sheets: globals.sheets,
+    names: globals.names,
+    ddeLinks: globals.ddeLinks,
+    anomalies,
+  };
   if (globals.encryption) {
     book.encryption = globals.encryption;
     return book;
@@ -71,7 +79,38 @@ export function parseWorkbook(stream: Uint8Array, options: BiffOptions = {}): Bi
     reported: new Set(),
   };
   readSheets(stream, reader, globals, budget, anomalies);
+  linkDdeCells(book);
   return book;
+}
+
+/** Links whose cells are looked up, and cells kept per link: enough for evidence, bounded for hostile books. */
+const MAX_DDE_LINKS_MATCHED = 64;
+const MAX_DDE_CELLS_PER_LINK = 32;
+
+/** Which FORMULA cells reach a DDE link through PtgNameX (their text shows `app|'topic'!item`). */
+function linkDdeCells(book: BiffWorkbook): void {
+  const links = book.ddeLinks.slice(0, MAX_DDE_LINKS_MATCHED).filter((l) => l.item !== '');
+  if (links.length === 0) return;
+  for (const sheet of book.sheets) {
+    for (const cell of sheet.cells) {
+      if (!cell.formula?.includes("|'")) continue;
+      for (const link of links) {
+        if (link.cells.length < MAX_DDE_CELLS_PER_LINK && cell.formula.includes(link.formula))
+          link.cells.push(`${sheetPrefix(sheet.name)}${cellName(cell.row, cell.col)}`);
+      }
+    }
+  }
+}
+
+/** `parseWorkbook` that returns its E_BIFF_NOT_BIFF error instead of throwing (for a shared memo). */
+export type WorkbookParse = { ok: true; book: BiffWorkbook } | { ok: false; error: unknown };
+
+export function tryParseWorkbook(stream: Uint8Array, options: BiffOptions = {}): WorkbookParse {
+  try {
+    return { ok: true, book: parseWorkbook(stream, options) };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 function bofVersion(stream: Uint8Array): 5 | 8 {

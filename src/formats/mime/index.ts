@@ -10,6 +10,7 @@ export { parseAuthenticationResults } from './auth-results.js';
 export { decodeEncodedWords } from './encoded-words.js';
 export { decodeHtmlEntities, htmlToText, MAX_HTML_TEXT_CHARS } from './html-text.js';
 export { MAX_MAIL_HEADERS } from './headers.js';
+export { readHeaderBlock, type MailHeaderBlock } from './header-block.js';
 export { findPasswordCandidates, MAX_PASSWORD_CANDIDATES } from './passwords.js';
 export { MAX_MBOX_MESSAGES, splitMbox } from './mbox.js';
 export { tagMessage } from './tag.js';

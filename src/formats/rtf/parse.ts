@@ -5,6 +5,7 @@ import {
   OBJECT_KIND_WORDS,
   type KeptDestination,
 } from './destinations.js';
+import { isLetter, readControlWord, skipFallback } from './control-word.js';
 import { ByteSink, hexValue } from './sink.js';
 import {
   MAX_RTF_DESTINATION_DEPTH,
@@ -22,7 +23,6 @@ import {
 const BRACE_OPEN = 0x7b;
 const BRACE_CLOSE = 0x7d;
 const BACKSLASH = 0x5c;
-const MAX_WORD_LETTERS = 250; // Word reads control words of up to ~250 letters (rtfobj's tests)
 const DEADLINE_EVERY = 1 << 20;
 const HEX_VALUES = Int8Array.from({ length: 256 }, (_, b) => hexValue(b));
 
@@ -48,9 +48,6 @@ interface OpenObject {
   isUpdate: boolean;
   datas: Destination[];
 }
-
-const isLetter = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
-const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
 
 /**
  * Reads RTF the way Word does rather than the way the specification says, since droppers are built to
@@ -156,27 +153,12 @@ class RtfReader {
   }
 
   private controlWord(i: number): number {
-    const b = this.b;
-    let j = i + 1;
-    while (j < b.length && isLetter(b[j]!)) j++;
-    const word = latin1(b, i + 1, Math.min(j, i + 1 + MAX_WORD_LETTERS));
-    let k = j;
-    let param: number | undefined;
-    const negative = b[k] === 0x2d && isDigit(b[k + 1]);
-    if (negative) k++;
-    if (isDigit(b[k])) {
-      param = 0;
-      for (; isDigit(b[k]); k++) param = Math.min(param * 10 + (b[k]! - 0x30), 0x7fffffff);
-      if (negative) param = -param;
-    } else {
-      k = j;
-    }
-    if (b[k] === 0x20) k++;
+    const { word, param, end: k } = readControlWord(this.b, i);
     if (word === 'bin') return this.binary(k, param);
     if (word === 'u' && param !== undefined) {
       this.isIgnorable = false;
       this.appendText(String.fromCharCode(param < 0 ? param + 0x10000 : param));
-      return this.skipFallback(k);
+      return skipFallback(this.b, k);
     }
     const isIgnorable = this.isIgnorable;
     this.isIgnorable = false;
@@ -235,14 +217,6 @@ class RtfReader {
       }
     }
     return end;
-  }
-
-  /** After `\uN`, one fallback character (`\uc1`, the default) is skipped. */
-  private skipFallback(at: number): number {
-    const c = this.b[at];
-    if (c === BACKSLASH && this.b[at + 1] === 0x27) return Math.min(this.b.length, at + 4);
-    if (c !== undefined && c !== BACKSLASH && c !== BRACE_OPEN && c !== BRACE_CLOSE) return at + 1;
-    return at;
   }
 
   private openDestination(word: string, offset: number, start: number): void {

@@ -6,12 +6,12 @@ import {
   type RtfRewrite,
   type RtfRewriteOptions,
 } from './rewrite-types.js';
+import { isLetter, readControlWord, skipFallback } from './control-word.js';
 import { keptRanges, stitch, unionRanges, type Range } from './ranges.js';
 
 const BRACE_OPEN = 0x7b;
 const BRACE_CLOSE = 0x7d;
 const BACKSLASH = 0x5c;
-const MAX_WORD_LETTERS = 250; // as parse.ts: Word reads control words of up to ~250 letters
 const DEADLINE_EVERY = 1 << 20;
 
 interface Group {
@@ -34,9 +34,6 @@ interface Group {
   inFldinst: Group | undefined;
   inObject: Group | undefined;
 }
-
-const isLetter = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
-const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
 
 /**
  * Removes destinations from an RTF document without re-serialising it: kept bytes are copied as they
@@ -193,25 +190,13 @@ class Rewriter {
 
   private controlWord(i: number): number {
     const b = this.b;
-    let j = i + 1;
-    while (j < b.length && isLetter(b[j]!)) j++;
-    const word = latin1(b, i + 1, Math.min(j, i + 1 + MAX_WORD_LETTERS));
-    let k = j;
-    let param: number | undefined;
-    const negative = b[k] === 0x2d && isDigit(b[k + 1]);
-    if (negative) k++;
-    if (isDigit(b[k])) {
-      param = 0;
-      for (; isDigit(b[k]); k++) param = Math.min(param * 10 + (b[k]! - 0x30), 0x7fffffff);
-      if (negative) param = -param;
-    } else k = j;
-    if (b[k] === 0x20) k++;
+    const { word, param, end: k } = readControlWord(b, i);
     const marker = this.star === i - 2 ? this.star : i;
     this.star = -1;
     if (word === 'bin') return Math.min(b.length, k + Math.max(0, param ?? 0));
     if (word === 'u' && param !== undefined) {
       this.isIgnorable = false;
-      return this.skipFallback(k);
+      return skipFallback(b, k);
     }
     const isIgnorable = this.isIgnorable;
     this.isIgnorable = false;
@@ -251,18 +236,4 @@ class Rewriter {
     if (symbol === 0x27) return Math.min(this.b.length, i + 4);
     return i + 2;
   }
-
-  /** As parse.ts: after `\uN`, one fallback character is skipped. */
-  private skipFallback(at: number): number {
-    const c = this.b[at];
-    if (c === BACKSLASH && this.b[at + 1] === 0x27) return Math.min(this.b.length, at + 4);
-    if (c !== undefined && c !== BACKSLASH && c !== BRACE_OPEN && c !== BRACE_CLOSE) return at + 1;
-    return at;
-  }
-}
-
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  let out = '';
-  for (let p = from; p < to; p++) out += String.fromCharCode(bytes[p]!);
-  return out;
 }

@@ -1,5 +1,6 @@
 import { DESTINATION_WORDS } from './destinations.js';
 import { PictureCollector, type RtfPicture } from './pictures.js';
+import { isLetter, readControlWord } from './control-word.js';
 import { hexValue } from './sink.js';
 
 export interface RtfTextOptions {
@@ -175,19 +176,7 @@ export function rtfText(bytes: Uint8Array, options: RtfTextOptions = {}): RtfTex
       }
       continue;
     }
-    let j = i + 1;
-    while (j < n && isLetter(b[j]!)) j++;
-    const word = String.fromCharCode(...b.subarray(i + 1, Math.min(j, i + 251)));
-    let k = j;
-    let param: number | undefined;
-    const negative = b[k] === 0x2d && isDigit(b[k + 1]);
-    if (negative) k++;
-    if (isDigit(b[k])) {
-      param = 0;
-      for (; isDigit(b[k]); k++) param = Math.min(param * 10 + (b[k]! - 0x30), 0x7fffffff);
-      if (negative) param = -param;
-    } else k = j;
-    if (b[k] === 0x20) k++;
+    const { word, param, end: k } = readControlWord(b, i);
     i = k;
     const wasIgnorable = isIgnorable;
     isIgnorable = false;
@@ -246,6 +235,3 @@ function trimEmptyRuns(paragraphs: string[]): string[] {
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
 }
-
-const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;

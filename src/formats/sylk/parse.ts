@@ -158,6 +158,8 @@ function limit(out: SylkFile, code: `E_${string}`, message: string, offset: numb
 
 /** Splits a record on `;`, reading `;;` as a literal semicolon. */
 export function splitFields(line: string): string[] {
+  // Most records have no escaped semicolon: the native split is the same and far faster.
+  if (!line.includes(';;')) return line.split(';');
   const fields: string[] = [];
   let current = '';
   for (let i = 0; i < line.length; i++) {

@@ -11,6 +11,7 @@ import {
   type FormulaEnv,
 } from '../biff/index.js';
 import { BRT, readBiff12Records, type Biff12Record } from './records.js';
+import { SharedFormulas } from './shared.js';
 import type { MacroSheetCell, WorkbookInfo } from './types.js';
 
 /**
@@ -153,9 +154,32 @@ export function parseSheetBin(
   anomalies: Anomaly[],
 ): MacroSheetCell[] {
   const cells: MacroSheetCell[] = [];
+  const shared = new SharedFormulas(anomalies, location);
+  const pending: { cell: MacroSheetCell; anchorRow: number }[] = [];
   let row = 0;
   let chars = 0;
+  const decode = (rgce: Uint8Array, rgcb: Uint8Array | undefined, cell: MacroSheetCell) => {
+    const env = { ...options.env, dialect: 12 as const, row: cell.row, col: cell.col };
+    const decoded = decodeFormula(rgce, env, rgcb);
+    chars += decoded.text.length;
+    if (chars > MAX_FORMULA_CHARS) {
+      anomalies.push({
+        code: 'E_XLSB_FORMULA_LIMIT',
+        message: `more than ${MAX_FORMULA_CHARS} characters of formulas`,
+        location,
+      });
+      return undefined;
+    }
+    return decoded;
+  };
   readBiff12Records(bytes, anomalies, location, (record) => {
+    if (record.type === BRT.SHR_FMLA || record.type === BRT.ARR_FMLA) {
+      const cur = new Cursor(record.data);
+      guard(anomalies, location, record, () =>
+        shared.take(cur, record.type === BRT.ARR_FMLA, record.offset),
+      );
+      return;
+    }
     if (record.type > BRT.FMLA_ERROR) return;
     if (chars > MAX_FORMULA_CHARS) return false;
     if (cells.length >= options.maxCells) {
@@ -181,23 +205,32 @@ export function parseSheetBin(
         const rgce = cur.bytes(cur.u32('cce'), 'rgce');
         const rgcb =
           cur.left >= 4 ? cur.bytes(Math.min(cur.u32('cb'), cur.left), 'rgcb') : undefined;
-        const decoded = decodeFormula(rgce, { ...options.env, dialect: 12, row, col }, rgcb);
-        chars += decoded.text.length;
-        if (chars > MAX_FORMULA_CHARS) {
-          anomalies.push({
-            code: 'E_XLSB_FORMULA_LIMIT',
-            message: `more than ${MAX_FORMULA_CHARS} characters of formulas`,
-            location,
-          });
-          return;
-        }
+        const decoded = decode(rgce, rgcb, cell);
+        if (!decoded) return;
         cell.formula = decoded.text;
-        if (decoded.sharedAt) cell.formulaError = 'shared or array formula (PtgExp) not resolved';
+        // The BrtShrFmla/BrtArrFmla a PtgExp names follows its anchor cell: resolved after the walk.
+        if (decoded.sharedAt) pending.push({ cell, anchorRow: decoded.sharedAt.row });
         else if (decoded.error !== undefined) cell.formulaError = decoded.error;
       }
       cells.push(cell);
     });
   });
+  for (const { cell, anchorRow } of pending) {
+    if (chars > MAX_FORMULA_CHARS) {
+      cell.formulaError = 'shared or array formula (PtgExp) not resolved';
+      continue;
+    }
+    const anchor = shared.find(anchorRow, cell.row, cell.col);
+    const decoded = anchor && decode(anchor.rgce, anchor.rgcb, cell);
+    if (!anchor) cell.formulaError = 'PtgExp points to no shared or array formula';
+    // SECURITY: a shared formula is never itself resolved through PtgExp: no chains, no cycles.
+    else if (!decoded || decoded.sharedAt)
+      cell.formulaError = decoded ? 'shared formula refers to another one' : 'formula budget spent';
+    else {
+      cell.formula = decoded.text;
+      if (decoded.error !== undefined) cell.formulaError = decoded.error;
+    }
+  }
   return cells;
 }
 

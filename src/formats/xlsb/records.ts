@@ -72,6 +72,8 @@ export const BRT = {
   FMLA_NUM: 9,
   FMLA_BOOL: 10,
   FMLA_ERROR: 11,
+  ARR_FMLA: 426,
+  SHR_FMLA: 428,
   SST_ITEM: 19,
   NAME: 39,
   BUNDLE_SH: 156,

@@ -1,7 +1,8 @@
 /**
  * @module formats/zip — ZIP containers (PKWARE APPNOTE.TXT 6.3.10,
  * https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT) over @zip.js/zip.js: listing with
- * anomalies instead of exceptions, reading under a cap on real output, ZipCrypto/AES passwords,
+ * anomalies instead of exceptions, reading under a cap on real output (well-formed stored/deflated
+ * members synchronously through their local header, the rest through zip.js), ZipCrypto/AES passwords,
  * Shift_JIS names, recovery from local headers, and a small synchronous writer.
  */
 export { listZip } from './list.js';

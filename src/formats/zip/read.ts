@@ -22,6 +22,7 @@ import {
   type ErrorCode,
   concatBytes,
 } from '../../core/index.js';
+import { readDirect } from './direct.js';
 import { handleOf } from './handles.js';
 import { PaddingTrimmer } from './padding.js';
 import type { ReadZipEntryOptions, ZipEntry } from './types.js';
@@ -105,6 +106,10 @@ export async function readZipEntry(
   }
   const zipEntry = handle.entry;
   if (zipEntry.directory) return new Uint8Array(0);
+  if (options.password === undefined) {
+    const direct = readDirect(handle.archive, entry, zipEntry.crc32, options, inflateCapped);
+    if (direct) return direct;
+  }
   try {
     if (options.trimPadding)
       return await readTrimmed(zipEntry, entry, options, options.trimPadding);

@@ -1,5 +1,4 @@
-import { severityRank, STEP_INFO, type Step } from '../../core/index.js';
-import { tacticsOf } from '../tactics.js';
+import { severityRank, STEP_INFO, tacticsOf, type Step } from '../../core/index.js';
 import type { ExportData } from './data.js';
 
 /**

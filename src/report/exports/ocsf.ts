@@ -1,6 +1,5 @@
-import { STEP_INFO, techniqueName, type Severity } from '../../core/index.js';
+import { STEP_INFO, tacticsOf, techniqueName, type Severity } from '../../core/index.js';
 import { formatEvidence } from '../text.js';
-import { tacticsOf } from '../tactics.js';
 import type { ExportData, ExportFinding } from './data.js';
 
 /**

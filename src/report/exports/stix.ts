@@ -1,5 +1,4 @@
-import { techniqueName } from '../../core/index.js';
-import { tacticsOf } from '../tactics.js';
+import { tacticsOf, techniqueName } from '../../core/index.js';
 import type { ExportData, ExportIoc } from './data.js';
 import { EMOGUARD_NAMESPACE, uuidv5 } from './uuid.js';
 

@@ -3,6 +3,7 @@ import { checkId, checkIncident, normalizeSteps, notFound } from '../common.js';
 import {
   INCIDENT_STATUSES,
   type Incident,
+  type IncidentKind,
   type IncidentPatch,
   type IncidentStatus,
   type NewIncident,
@@ -41,33 +42,72 @@ export function listIncidents(ctx: SqliteContext, query: { status?: IncidentStat
 }
 
 export function createIncident(ctx: SqliteContext, input: NewIncident): Incident {
+  checkNew(input);
+  return ctx.db.transaction(() => insertIncident(ctx, input, null))();
+}
+
+function checkNew(input: NewIncident): void {
   checkIncident(input);
   if (typeof input.title !== 'string') {
     throw new ConfigError('E_STORE_INVALID_INCIDENT', 'an incident needs a title');
   }
+}
+
+function insertIncident(
+  ctx: SqliteContext,
+  input: NewIncident,
+  subjectKey: string | null,
+): Incident {
   const now = new Date().toISOString();
-  return ctx.db.transaction(() => {
-    requireHost(ctx, input.hostId);
-    const info = ctx
-      .stmt(
-        `INSERT INTO incidents
-           (title, kind, subject, owner, host_id, severity, status, steps, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        input.title,
-        input.kind ?? 'host',
-        input.subject ?? null,
-        input.owner ?? null,
-        input.hostId ?? null,
-        input.severity,
-        input.status ?? 'new',
-        JSON.stringify(normalizeSteps(input.steps ?? [])),
-        now,
-        now,
-      );
-    return getIncident(ctx, Number(info.lastInsertRowid))!;
-  })();
+  requireHost(ctx, input.hostId);
+  const info = ctx
+    .stmt(
+      `INSERT INTO incidents
+         (title, kind, subject, owner, host_id, severity, status, steps, created_at, updated_at,
+          subject_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      input.title,
+      input.kind ?? 'host',
+      input.subject ?? null,
+      input.owner ?? null,
+      input.hostId ?? null,
+      input.severity,
+      input.status ?? 'new',
+      JSON.stringify(normalizeSteps(input.steps ?? [])),
+      now,
+      now,
+      subjectKey,
+    );
+  return getIncident(ctx, Number(info.lastInsertRowid))!;
+}
+
+/** How correlation names a subject: `host:pc-01`, `mailbox:taro@example.co.jp`. */
+function subjectKeyOf(kind: string, subject: string): string {
+  return `${kind}:${subject.toLowerCase()}`;
+}
+
+const OPEN_BY_KEY = `SELECT id FROM incidents WHERE subject_key = ? AND status <> 'closed'`;
+
+export function openSubjectIncident(
+  ctx: SqliteContext,
+  input: NewIncident & { kind: IncidentKind; subject: string },
+): { incident: Incident; created: boolean } {
+  checkNew(input);
+  if (typeof input.subject !== 'string' || input.subject === '') {
+    throw new ConfigError('E_STORE_INVALID_INCIDENT', 'a subject incident needs a subject');
+  }
+  const key = subjectKeyOf(input.kind, input.subject);
+  // SECURITY: IMMEDIATE takes the write lock before the lookup, and the unique partial index
+  // incidents_open_subject refuses a second open row: two passes never open one subject twice.
+  return ctx.db
+    .transaction(() => {
+      const id = ctx.stmt(OPEN_BY_KEY).pluck().get(key) as number | undefined;
+      if (id !== undefined) return { incident: getIncident(ctx, id)!, created: false };
+      return { incident: insertIncident(ctx, input, key), created: true };
+    })
+    .immediate();
 }
 
 export function updateIncident(ctx: SqliteContext, id: number, patch: IncidentPatch): Incident {
@@ -78,6 +118,7 @@ export function updateIncident(ctx: SqliteContext, id: number, patch: IncidentPa
     if (current === undefined) throw notFound('incident', id);
     requireHost(ctx, patch.hostId);
     const next = { ...current, ...definedOnly(patch) };
+    if (current.status === 'closed' && next.status !== 'closed') yieldSubject(ctx, id);
     ctx
       .stmt(
         `UPDATE incidents SET title = ?, owner = ?, host_id = ?, severity = ?, status = ?, steps = ?,
@@ -96,6 +137,16 @@ export function updateIncident(ctx: SqliteContext, id: number, patch: IncidentPa
       );
     return getIncident(ctx, id)!;
   })();
+}
+
+/** A reopened incident whose subject has another open incident keeps its findings but not the key. */
+function yieldSubject(ctx: SqliteContext, id: number): void {
+  const key = ctx.stmt('SELECT subject_key FROM incidents WHERE id = ?').pluck().get(id);
+  if (typeof key !== 'string') return;
+  const other = ctx.stmt(OPEN_BY_KEY).pluck().get(key) as number | undefined;
+  if (other !== undefined && other !== id) {
+    ctx.stmt('UPDATE incidents SET subject_key = NULL WHERE id = ?').run(id);
+  }
 }
 
 /** `{ status: undefined }` leaves the status alone rather than erasing it. */

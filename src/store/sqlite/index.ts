@@ -4,3 +4,4 @@
  * reused, schema migrations in `migrations.ts`. SQLite file format: https://www.sqlite.org/fileformat.html
  */
 export { openSqliteStore } from './open.js';
+export { openMessageIdDb, type MessageIdDb, type SentMessageRow } from './msgid-db.js';

@@ -262,6 +262,64 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_target ON audit_log(target);
 `,
   },
+  {
+    version: 5,
+    name: 'host-addresses',
+    // Which host had which address when (DHCP moves addresses), event times on sightings (mail → host
+    // links need the host event after the delivery), and one open correlation incident per subject.
+    sql: `
+CREATE TABLE host_addresses (
+  address  TEXT NOT NULL,             -- IPv4 dotted quad or lower-case IPv6
+  host_id  INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  seen_at  TEXT NOT NULL,
+  source   TEXT NOT NULL,             -- the layer that saw it: inventory, sysmon, security, dhcp, triage …
+  PRIMARY KEY (address, seen_at, host_id)
+) WITHOUT ROWID;
+CREATE INDEX host_addresses_host ON host_addresses(host_id, seen_at);
+INSERT OR IGNORE INTO host_addresses (address, host_id, seen_at, source)
+  SELECT ip, id, last_seen, 'inventory' FROM hosts WHERE ip IS NOT NULL;
+
+ALTER TABLE sightings ADD COLUMN observed_at TEXT;
+
+-- The subject key (kind:lower-case subject) of incidents opened by correlation. SECURITY: the unique
+-- partial index makes get-or-create idempotent across processes; split-off incidents carry no key.
+ALTER TABLE incidents ADD COLUMN subject_key TEXT;
+UPDATE incidents SET subject_key = kind || ':' || lower(subject)
+  WHERE subject IS NOT NULL AND status <> 'closed' AND id = (
+    SELECT min(j.id) FROM incidents j
+    WHERE j.kind = incidents.kind AND lower(j.subject) = lower(incidents.subject) AND j.status <> 'closed');
+CREATE UNIQUE INDEX incidents_open_subject ON incidents(subject_key)
+  WHERE subject_key IS NOT NULL AND status <> 'closed';
+`,
+  },
+  {
+    version: 6,
+    name: 'quarantine',
+    // One row per quarantined message; the bytes stay content-addressed in the quarantine folder.
+    sql: `
+CREATE TABLE quarantine (
+  id           TEXT PRIMARY KEY,      -- the folder's id: yyyymmddhhmmss-8 hex
+  sha256       TEXT NOT NULL,         -- <folder>/<sha256>.eml holds the bytes
+  size         INTEGER NOT NULL,
+  received_at  TEXT NOT NULL,
+  sender       TEXT NOT NULL,         -- SMTP envelope
+  recipients   TEXT NOT NULL,         -- JSON array
+  subject      TEXT NOT NULL,
+  verdict      TEXT NOT NULL CHECK (verdict IN ${VERDICT_CHECK}),
+  action       TEXT NOT NULL,
+  reasons      TEXT NOT NULL DEFAULT '[]',   -- JSON array
+  findings     TEXT NOT NULL DEFAULT '[]',   -- JSON array of finding ids
+  folder       TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'released', 'deleted')),
+  closed_at    TEXT,
+  closed_by    TEXT,
+  close_reason TEXT
+) WITHOUT ROWID;
+CREATE INDEX quarantine_received ON quarantine(received_at);
+CREATE INDEX quarantine_sha256 ON quarantine(sha256);
+CREATE INDEX quarantine_status ON quarantine(status, received_at);
+`,
+  },
 ];
 
 /** The schema version this build writes; a database above it was written by a newer emoguard. */

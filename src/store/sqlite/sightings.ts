@@ -26,11 +26,16 @@ export function addSightings(ctx: SqliteContext, rows: readonly SightingInput[])
     }
   }
   const insert = ctx.stmt(
-    'INSERT OR IGNORE INTO sightings (kind, value, finding_id, subject) VALUES (?, ?, ?, ?)',
+    `INSERT OR IGNORE INTO sightings (kind, value, finding_id, subject, observed_at)
+     VALUES (?, ?, ?, ?, ?)`,
   );
   try {
     ctx.db.transaction(() => {
-      for (const r of rows) insert.run(r.kind, r.value, r.findingId, r.subject ?? null);
+      for (const r of rows) {
+        const at = r.observedAt instanceof Date ? r.observedAt : null;
+        const iso = at === null || Number.isNaN(at.getTime()) ? null : at.toISOString();
+        insert.run(r.kind, r.value, r.findingId, r.subject ?? null, iso);
+      }
     })();
   } catch (error) {
     if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) {
@@ -47,6 +52,7 @@ interface SightingRow {
   value: string;
   finding_id: number;
   subject: string | null;
+  observed_at: string | null;
 }
 
 export function listSightings(ctx: SqliteContext, query: SightingQuery): SightingRecord[] {
@@ -83,7 +89,15 @@ export function listSightings(ctx: SqliteContext, query: SightingQuery): Sightin
     value: r.value,
     findingId: r.finding_id,
     subject: r.subject,
+    observedAt: r.observed_at === null ? null : new Date(r.observed_at),
   }));
+}
+
+export function relabelSightings(ctx: SqliteContext, from: string, to: string): number {
+  if (typeof from !== 'string' || typeof to !== 'string' || from === '' || to === '') {
+    throw new ConfigError('E_STORE_INVALID_QUERY', 'relabel sightings from one subject to another');
+  }
+  return ctx.stmt('UPDATE sightings SET subject = ? WHERE subject = ?').run(to, from).changes;
 }
 
 export function getCorrelationCursor(ctx: SqliteContext): number {

@@ -111,6 +111,46 @@ describe('sqlite store', () => {
     });
   });
 
+  test('sqlite: a version 4 store upgrades: host IPs become observations, the oldest open incident keeps its subject', async () => {
+    const path = tempPath();
+    const raw = new Database(path);
+    raw.exec(SCHEMA_VERSION_TABLE);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 4)) {
+      raw.exec(m.sql);
+      raw
+        .prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)')
+        .run(m.version, m.name, new Date().toISOString());
+    }
+    const now = '2024-01-10T00:00:00.000Z';
+    raw
+      .prepare(
+        `INSERT INTO hosts (name, ip, first_seen, last_seen) VALUES ('PC-01', '192.0.2.15', ?, ?)`,
+      )
+      .run(now, now);
+    const incident = raw.prepare(
+      `INSERT INTO incidents (title, kind, subject, severity, status, steps, created_at, updated_at)
+       VALUES ('t', 'host', ?, 'high', ?, '[]', ?, ?)`,
+    );
+    incident.run('PC-01', 'closed', now, now);
+    incident.run('PC-01', 'new', now, now);
+    incident.run('pc-01', 'new', now, now);
+    raw.close();
+    const store = openSqliteStore(path);
+    await store.migrate();
+    assert.deepEqual(
+      (await store.listHostAddresses({ addresses: ['192.0.2.15'] })).map((r) => [r.host, r.source]),
+      [['PC-01', 'inventory']],
+    );
+    const { incident: open, created } = await store.openSubjectIncident({
+      title: 'x',
+      kind: 'host',
+      subject: 'PC-01',
+      severity: 'info',
+    });
+    assert.deepEqual([open.id, created], [2, false]);
+    await store.close();
+  });
+
   test('sqlite: the listed queries use indexes, not table scans', () => {
     const raw = new Database(':memory:');
     for (const m of MIGRATIONS) raw.exec(m.sql);
@@ -138,6 +178,8 @@ describe('sqlite store', () => {
       'SELECT * FROM mails WHERE message_id = ?',
       'SELECT * FROM incidents WHERE kind = ? AND subject = ?',
       'SELECT * FROM incident_notes WHERE incident_id = ?',
+      'SELECT * FROM host_addresses WHERE address = ?',
+      "SELECT id FROM incidents WHERE subject_key = ? AND status <> 'closed'",
     ]) {
       assert.match(plan(sql), /USING (COVERING )?INDEX|USING PRIMARY KEY/, sql);
     }

@@ -8,8 +8,12 @@ import type {
   FindingQuery,
   FindingRecord,
   Host,
+  HostAddressInput,
+  HostAddressQuery,
+  HostAddressRecord,
   HostInput,
   Incident,
+  IncidentKind,
   IncidentNote,
   IncidentPatch,
   IncidentStatus,
@@ -34,6 +38,8 @@ import type {
   StoreStats,
 } from '../store.js';
 import { SqliteAuthStore } from './auth.js';
+import { SqliteQuarantineStore } from './quarantine.js';
+import * as hostAddresses from './host-addresses.js';
 import * as incidentOps from './incident-ops.js';
 import * as incidents from './incidents.js';
 import * as intel from './intel.js';
@@ -52,6 +58,7 @@ export class SqliteStore implements Store {
   #isClosed = false;
   readonly #ctx: results.SqliteContext;
   readonly auth = new SqliteAuthStore(() => this.#ready());
+  readonly quarantine = new SqliteQuarantineStore(() => this.#ready());
 
   constructor(db: BetterSqlite3.Database, version: number) {
     this.#db = db;
@@ -236,7 +243,25 @@ export class SqliteStore implements Store {
          RETURNING *`,
       )
       .get(input.name, input.ip ?? null, input.os ?? null, seen, seen) as HostRow;
+    const address = input.ip === undefined ? null : hostAddresses.normalizeAddress(input.ip);
+    if (address !== null) {
+      // An address given by hand (inventory) is one more observation for correlation's lookup by time.
+      this.#ctx
+        .stmt(
+          `INSERT OR IGNORE INTO host_addresses (address, host_id, seen_at, source)
+           VALUES (?, ?, ?, 'inventory')`,
+        )
+        .run(address, row.id, seen);
+    }
     return toHost(row);
+  }
+
+  async addHostAddresses(rows: readonly HostAddressInput[]): Promise<void> {
+    hostAddresses.addHostAddresses(this.#ready(), rows);
+  }
+
+  async listHostAddresses(query: HostAddressQuery): Promise<HostAddressRecord[]> {
+    return hostAddresses.listHostAddresses(this.#ready(), query);
   }
 
   async listHosts(): Promise<Host[]> {
@@ -246,6 +271,12 @@ export class SqliteStore implements Store {
 
   async createIncident(input: NewIncident): Promise<Incident> {
     return incidents.createIncident(this.#ready(), input);
+  }
+
+  async openSubjectIncident(
+    input: NewIncident & { kind: IncidentKind; subject: string },
+  ): Promise<{ incident: Incident; created: boolean }> {
+    return incidents.openSubjectIncident(this.#ready(), input);
   }
 
   async updateIncident(id: number, patch: IncidentPatch): Promise<Incident> {
@@ -308,6 +339,10 @@ export class SqliteStore implements Store {
 
   async listSightings(query: SightingQuery): Promise<SightingRecord[]> {
     return sightings.listSightings(this.#ready(), query);
+  }
+
+  async relabelSightings(fromSubject: string, toSubject: string): Promise<number> {
+    return sightings.relabelSightings(this.#ready(), fromSubject, toSubject);
   }
 
   async getCorrelationCursor(): Promise<number> {

@@ -42,6 +42,7 @@ import {
   setStatus,
   type Services,
 } from '../services.js';
+import { quarantinedMails } from '../safe-view.js';
 
 const LANG_COOKIE = 'eg_lang';
 
@@ -191,7 +192,8 @@ export function pageRoutes(s: Services, auth: Auth): Route[] {
           author: n.author,
           text: n.text,
         }));
-        page(ctx, renderIncidentDetail(pageOf(ctx), view, notes));
+        const quarantined = await quarantinedMails(s, view);
+        page(ctx, renderIncidentDetail(pageOf(ctx), view, notes, quarantined));
       },
     },
     {

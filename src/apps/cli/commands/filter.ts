@@ -16,7 +16,7 @@ import {
 import { EXIT_OK, write, type CliIO } from '../io.js';
 import { parsePositiveInt, resolveDbPath } from '../options.js';
 import { safeText } from '../output/terminal.js';
-import { openStore } from './scan.js';
+import { checkMessageIdDb, openStore } from './scan.js';
 import { emoguardVersion } from './version.js';
 
 interface FilterFlags {
@@ -31,6 +31,7 @@ interface FilterFlags {
   db?: string;
   store: boolean;
   workers?: number;
+  msgidDb?: string;
 }
 
 export const DEFAULT_MAX_SIZE = 50 * 1024 * 1024;
@@ -72,6 +73,10 @@ export function registerFilter(program: Command, io: CliIO, setExit: (code: numb
     .option('--db <path>', 'findings store (default: $EMOGUARD_DB or ./emoguard.db)')
     .option('--no-store', 'do not write findings to the store')
     .option('--workers <n>', 'scan worker threads (default: all cores)', parsePositiveInt)
+    .option(
+      '--msgid-db <file>',
+      "the organisation's sent Message-IDs (emoguard mail learn-msgids): thread-hijack checks",
+    )
     .action(async (flags: FilterFlags) => setExit(await runFilter(flags, io)));
 }
 
@@ -112,7 +117,10 @@ async function runFilter(flags: FilterFlags, io: CliIO): Promise<number> {
     maxFileSize: flags.maxSize,
     maxTimePerInputMs: Math.max(1000, flags.timeout * 1000 - 5000),
   });
-  const scanner = new Scanner(limits, flags.workers);
+  if (flags.msgidDb) checkMessageIdDb(flags.msgidDb);
+  const scanner = new Scanner(limits, flags.workers, {
+    ...(flags.msgidDb ? { msgidDb: flags.msgidDb } : {}),
+  });
   const store = flags.store ? await openStore(resolveDbPath(flags.db, io.env)) : undefined;
   const scanId = store
     ? await store.beginScan({
@@ -136,7 +144,11 @@ async function runFilter(flags: FilterFlags, io: CliIO): Promise<number> {
   if (flags.listen) {
     const listen = parseHostPort(flags.listen, '--listen');
     relay = createRelay(parseHostPort(flags.nextHop!, '--next-hop'), hostname());
-    const quarantine = new QuarantineDir(quarantineDirOf(flags.quarantine, io.env));
+    const quarantine = new QuarantineDir(
+      quarantineDirOf(flags.quarantine, io.env),
+      store?.quarantine,
+      (message) => void write(io.stderr, `emoguard filter: ${safeText(message)}\n`),
+    );
     const server = createFilterServer({
       scanner,
       policy,

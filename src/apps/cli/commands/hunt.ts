@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, openSync, readSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { Command } from 'commander';
 import {
   severityRank,
@@ -13,22 +21,48 @@ import {
 import { correlate } from '../../../correlate/index.js';
 import { createChainEngine } from '../../../engines/chain/index.js';
 import { createIocHuntEngine, loadIocSet, type IocInput } from '../../../engines/ioc/index.js';
-import { createSigmaEngine } from '../../../engines/sigma/index.js';
+import { createSigmaEngine, DEFAULT_SIGMA_LIMITS } from '../../../engines/sigma/index.js';
 import { IntelParser } from '../../../formats/intel/index.js';
 import { detectNetlogFormat, readNetlog } from '../../../formats/netlog/index.js';
-import { huntResult, newHuntStats, runHunt } from '../../../pipeline/index.js';
+import {
+  huntResult,
+  newHuntStats,
+  ProcessTreeIndex,
+  renderProcessTree,
+  runHunt,
+  type ProcessTree,
+  type ProcessTreeNode,
+} from '../../../pipeline/index.js';
+import { createRelayedSigmaEngine, HuntPool, type HuntRules } from '../../hunt-runner/index.js';
 import { walkInputs } from '../../scan-runner/index.js';
+import {
+  attachCaptureChildren,
+  captureObjectLines,
+  isCaptureFile,
+  readCaptureEvents,
+  scanCaptureObjects,
+  worstChildRank,
+  withCaptureVerdict,
+  type CaptureObjects,
+} from '../../tshark/index.js';
 import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
 import { collect, resolveDbPath } from '../options.js';
 import { oneLine, safeText } from '../output/terminal.js';
 import { loadWinlogMappings, readLogEvents } from './evtx.js';
-import { bundledSigmaRulesDir, loadSigmaRuleFiles } from './rules.js';
+import {
+  bundledSigmaMappingPath,
+  bundledSigmaRulesDir,
+  loadSigmaRuleFiles,
+  readRuleSources,
+} from './rules.js';
 import { openStore } from './scan.js';
 
 interface HuntFlags {
   rules?: string[];
   intel?: string[];
   json?: boolean;
+  tree?: boolean;
+  workers?: string;
   db?: string;
   store: boolean;
 }
@@ -37,7 +71,7 @@ export function registerHunt(program: Command, io: CliIO, setExit: (code: number
   program
     .command('hunt')
     .description(
-      'hunt logs: Windows (EVTX, JSON/XML) with Sigma and the Emotet chain detector; network (Zeek, Suricata, Squid) with threat intel',
+      'hunt logs: Windows (EVTX, JSON/XML) with Sigma and the Emotet chain detector; network (Zeek, Suricata, Squid, pcap/pcapng through tshark) with threat intel',
     )
     .argument('<paths...>', 'log files or directories')
     .option(
@@ -51,6 +85,14 @@ export function registerHunt(program: Command, io: CliIO, setExit: (code: number
       collect,
     )
     .option('--json', 'one JSON object per detection')
+    .option(
+      '--tree',
+      'show the process tree (Sysmon 1 / Security 4688) around each high or critical detection',
+    )
+    .option(
+      '--workers <n>',
+      'worker threads parsing EVTX chunks and matching Sigma (default: all cores from 512 MiB of EVTX, else 1; 1: none)',
+    )
     .option('--db <path>', 'findings store (default: $EMOGUARD_DB or ./emoguard.db)')
     .option('--no-store', 'do not write detections to the store')
     .addHelpText(
@@ -67,7 +109,16 @@ export async function runHuntCommand(
   flags: HuntFlags,
   io: CliIO,
 ): Promise<number> {
-  const set = loadSigmaRuleFiles(flags.rules?.length ? flags.rules : [bundledSigmaRulesDir()]);
+  const asked = flags.workers === undefined ? undefined : Number(flags.workers);
+  if (
+    asked !== undefined &&
+    (!Number.isSafeInteger(asked) || asked < 1 || asked > MAX_HUNT_WORKERS)
+  ) {
+    await write(io.stderr, `emoguard: --workers must be 1..${MAX_HUNT_WORKERS}\n`);
+    return EXIT_ERROR;
+  }
+  const rulePaths = flags.rules?.length ? flags.rules : [bundledSigmaRulesDir()];
+  const set = loadSigmaRuleFiles(rulePaths);
   for (const error of set.errors.slice(0, 20))
     await write(io.stderr, `emoguard: ${error.render()}\n`);
   if (set.errors.length > 20)
@@ -77,11 +128,6 @@ export async function runHuntCommand(
     return EXIT_ERROR;
   }
   const iocs = await loadIntel(flags, io);
-  const engines: HuntEngine[] = [
-    createSigmaEngine(set),
-    createChainEngine(),
-    createIocHuntEngine({ iocs }),
-  ];
   const mappings = loadWinlogMappings();
   const files: string[] = [];
   let errors = 0;
@@ -95,14 +141,48 @@ export async function runHuntCommand(
       );
     }
   }
+  const workers = asked ?? (evtxBytes(files) >= AUTO_PARALLEL_BYTES ? availableParallelism() : 1);
+  // One worker is no parallelism: the main thread parses and matches alone, without thread overhead.
+  const pool =
+    workers > 1
+      ? new HuntPool(workers, huntRules(rulePaths), set.correlations.length > 0)
+      : undefined;
+  const relayed = new WeakMap<LogEvent, Detection[]>();
+  const engines: HuntEngine[] = [
+    pool ? createRelayedSigmaEngine(set, relayed) : createSigmaEngine(set),
+    createChainEngine(),
+    createIocHuntEngine({ iocs }),
+  ];
   const stats = newHuntStats();
   const byFile = new Map<string, Detection[]>(files.map((f) => [f, []]));
+  const captures = new Map<string, CaptureObjects>();
   let worst = -1;
+  const trees = flags.tree ? new ProcessTreeIndex() : undefined;
+  const tapped = async function* (): AsyncGenerator<LogEvent> {
+    for await (const event of events()) {
+      // Before the engines see it, so a detection on a process start finds that process.
+      trees?.add(event);
+      yield event;
+    }
+  };
   const events = async function* (): AsyncGenerator<LogEvent> {
     for (const path of files) {
       try {
+        if (isCaptureFile(path)) {
+          const tshark = io.env.EMOGUARD_TSHARK ? { binary: io.env.EMOGUARD_TSHARK } : {};
+          yield* readCaptureEvents(path, tshark);
+          captures.set(path, await scanCaptureObjects(path, {}, { ...tshark, iocs }));
+          continue;
+        }
         if (isNetworkLog(path)) {
           yield* readNetlog(createReadStream(path) as AsyncIterable<Uint8Array>, { path });
+          continue;
+        }
+        if (pool && HuntPool.isEvtxFile(path)) {
+          for await (const { event, detections } of pool.events(path)) {
+            relayed.set(event, detections);
+            yield event;
+          }
           continue;
         }
         for (const item of readLogEvents(path, mappings)) {
@@ -114,13 +194,41 @@ export async function runHuntCommand(
       }
     }
   };
-  for await (const d of runHunt(events(), engines, stats)) {
-    byFile.get(d.source.path)?.push(d);
-    worst = Math.max(worst, severityRank(d.rule.level));
-    await write(io.stdout, flags.json ? `${JSON.stringify(d)}\n` : `${humanLine(d)}\n`);
+  try {
+    await hunt();
+  } finally {
+    await pool?.close();
+  }
+  async function hunt(): Promise<void> {
+    for await (const d of runHunt(tapped(), engines, stats)) {
+      byFile.get(d.source.path)?.push(d);
+      worst = Math.max(worst, severityRank(d.rule.level));
+      const tree =
+        trees && severityRank(d.rule.level) >= severityRank('high') ? trees.treeFor(d) : undefined;
+      if (flags.json) {
+        await write(io.stdout, `${JSON.stringify(tree ? { ...d, processTree: tree } : d)}\n`);
+      } else {
+        await write(io.stdout, `${humanLine(d)}\n`);
+        if (tree) await write(io.stdout, `${treeText(tree)}\n`);
+      }
+    }
+  }
+  // Exported HTTP objects and SMTP mails of captures, scanned as the capture's children.
+  for (const [path, found] of captures) {
+    for (const line of captureObjectLines(found.children, flags.json === true)) {
+      await write(io.stdout, `${line}\n`);
+    }
+    for (const note of found.notes)
+      await write(io.stderr, `emoguard: ${safeText(path)}: ${note}\n`);
+    worst = Math.max(worst, worstChildRank(found.children));
+  }
+  stats.events += pool?.skippedEvents ?? 0;
+  for (const e of pool?.engineErrors ?? []) {
+    stats.engineErrors++;
+    if (stats.firstErrors.length < 20) stats.firstErrors.push(e);
   }
   for (const e of stats.firstErrors) await write(io.stderr, `emoguard: engine error: ${e}\n`);
-  if (flags.store) await store(flags, io, byFile);
+  if (flags.store) await store(flags, io, byFile, captures);
   if (!flags.json) {
     await write(
       io.stdout,
@@ -129,6 +237,36 @@ export async function runHuntCommand(
   }
   if (worst >= severityRank('high')) return EXIT_MALICIOUS;
   return errors > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+/** Worker threads a hunt may start. */
+const MAX_HUNT_WORKERS = 256;
+/**
+ * EVTX bytes from which a hunt uses all cores unless `--workers` says: each worker loads and compiles
+ * the rule set (about 1–2 s for SigmaHQ's 2,400 Windows rules), which smaller inputs never pay back
+ * (bench/hunt-parallel.bench.ts).
+ */
+export const AUTO_PARALLEL_BYTES = 512 * 1024 * 1024;
+
+/** The rules as loadSigmaRuleFiles read them (its errors are already reported), for the workers. */
+function huntRules(paths: readonly string[]): HuntRules {
+  return {
+    sources: readRuleSources(paths, DEFAULT_SIGMA_LIMITS.maxRuleFileBytes).sources,
+    mappingText: readFileSync(bundledSigmaMappingPath(), 'utf8'),
+    mappingName: 'rules/mappings/sigma-windows.yml',
+  };
+}
+
+function evtxBytes(files: readonly string[]): number {
+  let total = 0;
+  for (const path of files) {
+    try {
+      if (HuntPool.isEvtxFile(path)) total += statSync(path).size;
+    } catch {
+      // unreadable: reported when the hunt reads it
+    }
+  }
+  return total;
 }
 
 /** Zeek, Suricata or Squid, by the first non-blank line (formats/netlog decides the dialect). */
@@ -182,7 +320,28 @@ function humanLine(d: Detection): string {
   ].join(' ');
 }
 
-async function store(flags: HuntFlags, io: CliIO, byFile: Map<string, Detection[]>): Promise<void> {
+function treeText(tree: ProcessTree): string {
+  const line = (n: ProcessTreeNode) =>
+    [
+      oneLine(n.image || '?', 120),
+      n.pid !== undefined ? `[${n.pid}]` : '',
+      n.user ? oneLine(n.user, 40) : '',
+      n.commandLine ? oneLine(n.commandLine, 160) : '',
+    ]
+      .filter((s) => s !== '')
+      .join('  ');
+  return [
+    `    process tree on ${oneLine(tree.host, 60)}${tree.truncated ? ' (cut)' : ''}:`,
+    ...renderProcessTree(tree, line, '      '),
+  ].join('\n');
+}
+
+async function store(
+  flags: HuntFlags,
+  io: CliIO,
+  byFile: Map<string, Detection[]>,
+  captures: ReadonlyMap<string, CaptureObjects> = new Map(),
+): Promise<void> {
   const db = await openStore(resolveDbPath(flags.db, io.env));
   try {
     const scanId = await db.beginScan({
@@ -193,9 +352,12 @@ async function store(flags: HuntFlags, io: CliIO, byFile: Map<string, Detection[
     const counts = { inputs: 0, malicious: 0, suspicious: 0, clean: 0, errors: 0 };
     for (const [path, detections] of byFile) {
       const { sha256, size } = await hashFile(path);
-      const type = path.toLowerCase().endsWith('.evtx') ? 'evtx' : 'jsonl';
+      const capture = captures.get(path);
+      const type = capture ? capture.type : path.toLowerCase().endsWith('.evtx') ? 'evtx' : 'jsonl';
       counts.inputs++;
-      counts[huntResult({ path, sha256, size, type }, detections).verdict]++;
+      counts[
+        withCaptureVerdict(huntResult({ path, sha256, size, type }, detections).verdict, capture)
+      ]++;
       // One result per host in the log, so each finding is stored under the host it happened on.
       const byHost = new Map<string, Detection[]>();
       for (const d of detections) {
@@ -206,6 +368,10 @@ async function store(flags: HuntFlags, io: CliIO, byFile: Map<string, Detection[
       if (byHost.size === 0) byHost.set('', []);
       for (const [host, list] of byHost) {
         const result = huntResult({ path, sha256, size, type }, list);
+        // The exported objects are stored once, under the capture's first result.
+        if (capture && host === byHost.keys().next().value) {
+          attachCaptureChildren(result, capture.children);
+        }
         await db.saveResults(scanId, [result], host ? { host } : {});
       }
     }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
@@ -10,12 +11,30 @@ import {
 } from '../../smtp/index.js';
 import { EXIT_OK, write, type CliIO } from '../io.js';
 import { oneLine, safeText } from '../output/terminal.js';
+import { resolveDbPath } from '../options.js';
 import { quarantineDirOf } from './filter.js';
+import { openStore } from './scan.js';
 
 interface DirFlags {
   dir?: string;
   json?: boolean;
   all?: boolean;
+  db?: string;
+  store: boolean;
+}
+
+/** The folder, with the store's quarantine rows when the store exists (never created here). */
+async function openQuarantine(
+  flags: DirFlags,
+  env: NodeJS.ProcessEnv,
+): Promise<{ dir: QuarantineDir; close(): Promise<void> }> {
+  const dbPath = resolveDbPath(flags.db, env);
+  const store =
+    flags.store && (flags.db || existsSync(dbPath)) ? await openStore(dbPath) : undefined;
+  return {
+    dir: new QuarantineDir(quarantineDirOf(flags.dir, env), store?.quarantine),
+    close: async () => store?.close(),
+  };
 }
 
 export function registerQuarantine(
@@ -28,14 +47,34 @@ export function registerQuarantine(
     .description('list, inspect, release or delete quarantined mail');
   const dirOption = '--dir <dir>';
   const dirHelp = 'quarantine folder (default: $EMOGUARD_QUARANTINE or ./quarantine)';
-  const open = (flags: DirFlags) => new QuarantineDir(quarantineDirOf(flags.dir, io.env));
+  const dbOption = '--db <path>';
+  const dbHelp =
+    'store with the quarantine rows (default: $EMOGUARD_DB or ./emoguard.db, when it exists)';
+  const noStore = '--no-store';
+  const noStoreHelp = 'only the folder: ignore the store';
+  // Every verb runs with the store's rows when there are some, and closes the store afterwards.
+  const withDir = async <T>(
+    flags: DirFlags,
+    use: (dir: QuarantineDir) => Promise<T>,
+  ): Promise<T> => {
+    const q = await openQuarantine(flags, io.env);
+    try {
+      return await use(q.dir);
+    } finally {
+      await q.close();
+    }
+  };
   q.command('list')
     .description('quarantined messages, oldest first (released/deleted ones with --all)')
     .option(dirOption, dirHelp)
+    .option(dbOption, dbHelp)
+    .option(noStore, noStoreHelp)
     .option('--json', 'one JSON record per line')
     .option('--all', 'include released and deleted messages')
     .action(async (flags: DirFlags) => {
-      const records = (await open(flags).list()).filter((r) => flags.all || !r.releasedAt);
+      const records = (await withDir(flags, (dir) => dir.list())).filter(
+        (r) => flags.all || !r.releasedAt,
+      );
       for (const r of records)
         await write(io.stdout, flags.json ? `${JSON.stringify(r)}\n` : `${summary(r)}\n`);
       setExit(EXIT_OK);
@@ -46,8 +85,10 @@ export function registerQuarantine(
     )
     .argument('<id>')
     .option(dirOption, dirHelp)
+    .option(dbOption, dbHelp)
+    .option(noStore, noStoreHelp)
     .action(async (id: string, flags: DirFlags) => {
-      const r = await open(flags).get(id);
+      const r = await withDir(flags, (dir) => dir.get(id));
       await write(io.stdout, `${safeText(JSON.stringify(r, null, 2))}\n`);
       setExit(EXIT_OK);
     });
@@ -61,28 +102,37 @@ export function registerQuarantine(
       'SMTP server that delivers it (e.g. Postfix on 127.0.0.1:10026)',
     )
     .option('--to <address...>', 'deliver to these addresses instead of the original recipients')
+    .option('--reason <text>', 'why (kept with the record)')
     .option(dirOption, dirHelp)
-    .action(async (id: string, flags: DirFlags & { nextHop: string; to?: string[] }) => {
-      const dir = open(flags);
-      const record = await dir.get(id);
-      if (record.releasedAt)
-        throw new ConfigError(
-          'E_QUARANTINE_CLOSED',
-          `${id} was already released or deleted at ${record.releasedAt}`,
-        );
-      const relay = createRelay(parseHostPort(flags.nextHop, '--next-hop'), hostname());
-      try {
-        const response = await relay.send(
-          { from: record.envelope.from, to: flags.to ?? record.envelope.to },
-          await dir.message(record),
-        );
-        await dir.close(record, `released by ${userInfo().username}`, true);
-        await write(io.stdout, `released ${id}: ${oneLine(response, 200)}\n`);
-      } finally {
-        relay.close();
-      }
-      setExit(EXIT_OK);
-    });
+    .option(dbOption, dbHelp)
+    .option(noStore, noStoreHelp)
+    .action(
+      async (id: string, flags: DirFlags & { nextHop: string; to?: string[]; reason?: string }) =>
+        withDir(flags, async (dir) => {
+          const record = await dir.get(id);
+          if (record.releasedAt)
+            throw new ConfigError(
+              'E_QUARANTINE_CLOSED',
+              `${id} was already released or deleted at ${record.releasedAt}`,
+            );
+          const relay = createRelay(parseHostPort(flags.nextHop, '--next-hop'), hostname());
+          try {
+            const response = await relay.send(
+              { from: record.envelope.from, to: flags.to ?? record.envelope.to },
+              await dir.message(record),
+            );
+            await dir.close(
+              record,
+              `released by ${userInfo().username}${flags.reason ? `: ${flags.reason}` : ''}`,
+              true,
+            );
+            await write(io.stdout, `released ${id}: ${oneLine(response, 200)}\n`);
+          } finally {
+            relay.close();
+          }
+          setExit(EXIT_OK);
+        }),
+    );
   q.command('export')
     .description(
       'write a quarantined message to a file for analysis (it is malware: handle with care)',
@@ -90,21 +140,38 @@ export function registerQuarantine(
     .argument('<id>')
     .requiredOption('--out <file>', 'where to write the .eml')
     .option(dirOption, dirHelp)
-    .action(async (id: string, flags: DirFlags & { out: string }) => {
-      const dir = open(flags);
-      await writeFile(flags.out, await dir.message(await dir.get(id)), { mode: 0o600 });
-      setExit(EXIT_OK);
-    });
+    .option(dbOption, dbHelp)
+    .option(noStore, noStoreHelp)
+    .action(async (id: string, flags: DirFlags & { out: string }) =>
+      withDir(flags, async (dir) => {
+        await writeFile(flags.out, await dir.message(await dir.get(id)), { mode: 0o600 });
+        setExit(EXIT_OK);
+      }),
+    );
   q.command('delete')
     .description('delete a quarantined message (its record stays as the audit trail)')
     .argument('<id>')
     .option(dirOption, dirHelp)
-    .action(async (id: string, flags: DirFlags) => {
-      const dir = open(flags);
-      await dir.close(await dir.get(id), `deleted by ${userInfo().username}`, true);
-      await write(io.stdout, `deleted ${id}\n`);
-      setExit(EXIT_OK);
-    });
+    .option(dbOption, dbHelp)
+    .option(noStore, noStoreHelp)
+    .option('--reason <text>', 'why (kept with the record)')
+    .action(async (id: string, flags: DirFlags & { reason?: string }) =>
+      withDir(flags, async (dir) => {
+        const record = await dir.get(id);
+        if (record.releasedAt)
+          throw new ConfigError(
+            'E_QUARANTINE_CLOSED',
+            `${id} was already released or deleted at ${record.releasedAt}`,
+          );
+        await dir.close(
+          record,
+          `deleted by ${userInfo().username}${flags.reason ? `: ${flags.reason}` : ''}`,
+          true,
+        );
+        await write(io.stdout, `deleted ${id}\n`);
+        setExit(EXIT_OK);
+      }),
+    );
 }
 
 function summary(r: QuarantineRecord): string {

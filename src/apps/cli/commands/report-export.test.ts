@@ -124,6 +124,10 @@ describe('cli: report --incident', () => {
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /^# emoguard incident report/);
     assert.match(md.stdout, /Isolate the infected host and preserve evidence\*\* — to do/);
+    // By default the simulation runs and the matrix closes the report, as `emoguard coverage` prints it.
+    assert.match(md.stdout, /## Coverage matrix\n/);
+    assert.match(md.stdout, /\| ④ \| .*\(T1047\) \| .*◎ Tech/);
+    assert.match(md.stdout, /- ◎ Tech {2}Technique: /);
     const json = await runCli([
       'report',
       '--db',
@@ -132,9 +136,11 @@ describe('cli: report --incident', () => {
       String(incidentId),
       '--format',
       'json',
+      '--no-coverage',
     ]);
     const report = JSON.parse(json.stdout);
     assert.equal(report.kind, 'incident');
+    assert.equal(report.coverage, undefined, '--no-coverage: no matrix');
     assert.equal(report.checklist.length, 12);
     // The hunt over pc-1's logs is in the store: the C2 check is done, the host sweep is not.
     const status = Object.fromEntries(
@@ -152,6 +158,7 @@ describe('cli: report --incident', () => {
       'html',
       '--lang',
       'ja',
+      '--no-coverage',
     ]);
     assert.ok(!html.stdout.includes(SUBJECT), 'expected: !html.stdout.includes(SUBJECT)');
     assert.ok(
@@ -166,14 +173,15 @@ describe('cli: report --incident', () => {
   });
 
   test('the store-wide report lists the incidents', async () => {
-    const md = await runCli(['report', '--db', db]);
+    const md = await runCli(['report', '--db', db, '--no-coverage']);
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /## Incidents/);
+    assert.doesNotMatch(md.stdout, /Coverage matrix/);
     assert.match(md.stdout, /Emotet on pc-1 \\<img/);
   });
 
   test('an unknown incident, or --incident with --scan, is an error (exit 2)', async () => {
-    const r = await runCli(['report', '--db', db, '--incident', '999']);
+    const r = await runCli(['report', '--db', db, '--incident', '999', '--no-coverage']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /E_STORE_NOT_FOUND/);
     const both = await runCli(['report', '--db', db, '--incident', '1', '--scan', '1']);
@@ -184,7 +192,7 @@ describe('cli: report --incident', () => {
     const f = fakeIO();
     f.io.env.EMOGUARD_CHROMIUM = join(dir, 'no-such-browser');
     const code = await main(
-      ['report', '--db', db, '--format', 'pdf', '--out', join(dir, 'y.pdf')],
+      ['report', '--db', db, '--format', 'pdf', '--out', join(dir, 'y.pdf'), '--no-coverage'],
       f.io,
     );
     assert.equal(code, 2);
@@ -225,6 +233,8 @@ describe('cli: report --format pdf', () => {
       assert.match(text, /インシデント報告書/);
       assert.match(text, /感染端末の隔離と証拠保全/);
       assert.match(text, /対応チェックリスト/);
+      assert.match(text, /検知範囲マトリクス/);
+      assert.match(text, /◎ 技術/);
     },
   );
 });

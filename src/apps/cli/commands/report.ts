@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../../../core/index.js';
+import { ConfigError, describeError } from '../../../core/index.js';
+import type { CoverageMatrix } from '../../../correlate/coverage/index.js';
 import { buildIncidentView } from '../../../correlate/index.js';
 import {
   buildIncidentReport,
@@ -17,6 +18,7 @@ import type { Store } from '../../../store/index.js';
 import { htmlToPdf } from '../../pdf/index.js';
 import { EXIT_OK, write, type CliIO } from '../io.js';
 import { parsePositiveInt, resolveDbPath } from '../options.js';
+import { simulateCoverage } from './coverage.js';
 import { openStore } from './scan.js';
 
 export const REPORT_FORMATS = ['html', 'md', 'json', 'pdf'] as const;
@@ -28,6 +30,8 @@ interface ReportFlags {
   scan?: number;
   incident?: number;
   lang: 'en' | 'ja';
+  /** `--no-coverage` sets it false: no simulation, no coverage section. */
+  coverage?: boolean;
 }
 
 export function registerReport(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -50,6 +54,10 @@ export function registerReport(program: Command, io: CliIO, setExit: (code: numb
     )
     .option('--scan <id>', 'only this scan (default: every scan in the store)', parsePositiveInt)
     .option('--db <path>', 'findings store (default: $EMOGUARD_DB or ./emoguard.db)')
+    .option(
+      '--no-coverage',
+      'leave out the coverage matrix (by default the inert simulation of `emoguard coverage` runs, about 0.5 s)',
+    )
     .addHelpText(
       'after',
       '\nPDF needs Chromium (/usr/bin/chromium, or EMOGUARD_CHROMIUM=PATH) and, for Japanese, fonts-noto-cjk.',
@@ -71,13 +79,14 @@ export async function runReport(flags: ReportFlags, io: CliIO): Promise<number> 
       `no findings store at ${dbPath}: run \`emoguard scan\` first, or pass --db`,
     );
   }
+  const coverage = flags.coverage === false ? undefined : await measureCoverage(io);
   const store = await openStore(dbPath);
   let output: { html: string; text: () => string };
   try {
     output =
       flags.incident === undefined
-        ? await storeReport(store, flags)
-        : await incidentReport(store, flags.incident, flags);
+        ? await storeReport(store, flags, coverage)
+        : await incidentReport(store, flags.incident, flags, coverage);
   } finally {
     await store.close();
   }
@@ -94,10 +103,26 @@ export async function runReport(flags: ReportFlags, io: CliIO): Promise<number> 
   return EXIT_OK;
 }
 
-async function storeReport(store: Store, flags: ReportFlags) {
+/**
+ * The coverage matrix for the report, measured as `emoguard coverage` does (in process, nothing stored).
+ * A failure costs the section, not the report: the reason goes to standard error.
+ */
+async function measureCoverage(io: CliIO): Promise<CoverageMatrix | undefined> {
+  try {
+    const { run, notes } = await simulateCoverage(io);
+    for (const note of notes) await write(io.stderr, `emoguard: ${note}\n`);
+    return run.matrix;
+  } catch (error) {
+    await write(io.stderr, `emoguard: report: coverage left out: ${describeError(error)}\n`);
+    return undefined;
+  }
+}
+
+async function storeReport(store: Store, flags: ReportFlags, coverage?: CoverageMatrix) {
   const model = await buildReport(store, {
     lang: flags.lang,
     ...(flags.scan ? { scanId: flags.scan } : {}),
+    ...(coverage ? { coverage } : {}),
   });
   const html = flags.format === 'html' || flags.format === 'pdf' ? renderHtml(model) : '';
   return {
@@ -111,10 +136,16 @@ async function storeReport(store: Store, flags: ReportFlags) {
   };
 }
 
-async function incidentReport(store: Store, id: number, flags: ReportFlags) {
+async function incidentReport(
+  store: Store,
+  id: number,
+  flags: ReportFlags,
+  coverage?: CoverageMatrix,
+) {
   const view = await buildIncidentView(store, id);
   const report = buildIncidentReport(view, await readChecklistContext(store, id), {
     lang: flags.lang,
+    ...(coverage ? { coverage } : {}),
   });
   const html = flags.format === 'html' || flags.format === 'pdf' ? renderIncidentHtml(report) : '';
   return {

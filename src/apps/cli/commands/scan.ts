@@ -3,6 +3,7 @@ import { correlate } from '../../../correlate/index.js';
 import type { Command } from 'commander';
 import { describeError, walkResults, type ScanResult } from '../../../core/index.js';
 import { createProgressBar, scanPaths } from '../../scan-runner/index.js';
+import { openSentMessageIndex } from '../../msgid/index.js';
 import { prepareYara } from '../../yara-backend/index.js';
 import { openSqliteStore, type Store } from '../../../store/index.js';
 import { collect, parseLimitFlags, parsePositiveInt, resolveDbPath } from '../options.js';
@@ -21,6 +22,7 @@ interface ScanFlags {
   quiet?: boolean;
   yara?: string[];
   detail?: boolean;
+  msgidDb?: string;
 }
 
 const STORE_BATCH = 100;
@@ -44,6 +46,10 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
     )
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option(
+      '--msgid-db <file>',
+      "the organisation's sent Message-IDs (emoguard mail learn-msgids): flag replies to threads it never had",
+    )
+    .option(
       '--yara <path>',
       'YARA rule file or directory of .yar/.yara, added to the bundled rules (repeatable)',
       collect,
@@ -60,6 +66,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
 export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<number> {
   const limits = parseLimitFlags(flags.limit ?? []);
   const yara = prepareYara(flags.yara ?? [], io.env);
+  if (flags.msgidDb) checkMessageIdDb(flags.msgidDb);
   for (const line of yara.messages) await write(io.stderr, `emoguard: ${line}\n`);
   const colors = colorsFor(io.stdout, io.env);
   const started = Date.now();
@@ -83,6 +90,7 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
       limits,
       ...(yara.isActive ? { yara: yara.paths } : {}),
       ...(flags.workers ? { workers: flags.workers } : {}),
+      ...(flags.msgidDb ? { msgidDb: flags.msgidDb } : {}),
       onProgress: progress.update,
     })) {
       tally.inputs++;
@@ -133,6 +141,11 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
     );
   }
   return tally.malicious > 0 ? EXIT_MALICIOUS : tally.errors > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+/** Opens the --msgid-db file once here, so a wrong path fails before any scan, not in every worker. */
+export function checkMessageIdDb(path: string): void {
+  openSentMessageIndex(path).close();
 }
 
 export async function openStore(path: string): Promise<Store> {

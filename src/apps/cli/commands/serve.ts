@@ -75,7 +75,7 @@ export async function runServe(
       ...(existsSync(quarantinePath) || flags.quarantine
         ? {
             quarantine: {
-              dir: new QuarantineDir(quarantinePath),
+              dir: new QuarantineDir(quarantinePath, store.quarantine),
               ...(nextHop
                 ? {
                     release: async (record, message) => {

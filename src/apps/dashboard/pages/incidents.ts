@@ -11,6 +11,7 @@ import {
   table,
   type PageContext,
 } from '../layout.js';
+import { safeViewPath } from './safe-view.js';
 
 const steps = (list: readonly string[]) => list.map((s) => STEP_MARKS[s] ?? s).join(' ');
 const canChange = (page: PageContext) =>
@@ -131,10 +132,15 @@ function reportLinks(page: PageContext, id: number): Html {
   </p>`;
 }
 
+/**
+ * `quarantined`: mail artifact id → id of the active quarantine record holding that very message (same
+ * SHA-256), for a safe-view link on its row; the view shows the attachments below the mail.
+ */
 export function renderIncidentDetail(
   page: PageContext,
   view: IncidentView,
   notes: ReadonlyArray<{ at: string; author: string; text: string }> = [],
+  quarantined: ReadonlyMap<number, string> = new Map(),
 ): string {
   const L = labelsOf(page);
   const i = view.incident;
@@ -184,7 +190,10 @@ export function renderIncidentDetail(
       view.mails.map(
         (m) =>
           html`<tr>
-            <td class="mail-subject">${m.subject === null ? '' : shown(m.subject)}</td>
+            <td class="mail-subject">
+              ${m.subject === null ? '' : shown(m.subject)}
+              ${quarantined.has(m.artifactId) ? html` <a class="safe-view-link" href="${safeViewPath(quarantined.get(m.artifactId)!)}">${L.safeView}</a>` : ''}
+            </td>
             <td>${m.from === null ? '' : shown(m.from)}</td>
             <td>${shown(m.to.join(', '))}</td>
             <td class="mono">${m.date ?? ''}</td>

@@ -18,6 +18,7 @@ import {
   table,
   type PageContext,
 } from '../layout.js';
+import { safeViewPath } from './safe-view.js';
 
 export interface FindingSearch {
   q?: string;
@@ -109,6 +110,7 @@ export function renderQuarantine(
         <td class="mono">${r.findings.slice(0, 5).join(', ')}</td>
         <td>${r.releasedAt ? html`${r.releasedAt} ${r.releasedBy ?? ''}` : L.active}</td>
         <td class="actions">
+          ${r.releasedAt ? '' : html`<a class="safe-view-link" href="${safeViewPath(r.id)}">${L.safeView}</a>`}
           ${
             r.releasedAt || !canChange
               ? ''

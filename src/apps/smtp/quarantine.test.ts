@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { openSqliteStore, type QuarantineStore } from '../../store/index.js';
+import { QuarantineDir } from './quarantine.js';
+
+const root = mkdtempSync(join(tmpdir(), 'emoguard-qstore-'));
+const store = openSqliteStore(join(root, 'store.db'));
+after(() => store.close());
+
+const fields = (subject: string, receivedAt = '2024-01-15T00:30:00.000Z') => ({
+  receivedAt,
+  envelope: { from: 'sender@example.net', to: ['tanaka@example.co.jp'] },
+  subject,
+  verdict: 'malicious' as const,
+  action: 'quarantine',
+  reasons: ['malicious → quarantine'],
+  findings: ['vba.autoexec-execution-chain'],
+});
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe('quarantine folder with store rows', () => {
+  test('put writes the content-addressed file, the folder record and a held store row', async () => {
+    await store.migrate();
+    const dir = new QuarantineDir(join(root, 'q1'), store.quarantine);
+    const record = await dir.put(bytes('Subject: a\r\n\r\nx'), fields('a'));
+    assert.ok(readdirSync(dir.dir).includes(`${record.sha256}.eml`), 'bytes by sha256');
+    const row = await store.quarantine.get(record.id);
+    assert.deepEqual(
+      [row?.status, row?.subject, row?.recipients, row?.verdict, row?.findings],
+      ['held', 'a', ['tanaka@example.co.jp'], 'malicious', ['vba.autoexec-execution-chain']],
+    );
+    assert.deepEqual(
+      (await dir.list()).map((r) => [r.id, r.status]),
+      [[record.id, 'held']],
+    );
+  });
+
+  test('release and delete record status, actor and reason in the row and in the folder record', async () => {
+    const dir = new QuarantineDir(join(root, 'q2'), store.quarantine);
+    const a = await dir.put(bytes('Subject: r\r\n\r\nr'), fields('r'));
+    const b = await dir.put(bytes('Subject: d\r\n\r\nd'), fields('d'));
+    await dir.close(a, 'released by alice: false positive', true);
+    await dir.close(b, 'deleted by bob', true);
+    const ra = await store.quarantine.get(a.id);
+    const rb = await store.quarantine.get(b.id);
+    assert.deepEqual(
+      [ra?.status, ra?.closedBy, ra?.closeReason],
+      ['released', 'alice', 'false positive'],
+    );
+    assert.deepEqual([rb?.status, rb?.closedBy, rb?.closeReason], ['deleted', 'bob', undefined]);
+    const folder = JSON.parse(readFileSync(join(dir.dir, `${a.id}.json`), 'utf8')) as {
+      status: string;
+    };
+    assert.equal(folder.status, 'released');
+    assert.equal((await dir.get(a.id)).releasedBy, 'released by alice: false positive');
+    assert.deepEqual(
+      await store.quarantine
+        .list({ status: 'held' })
+        .then((r) => r.filter((x) => x.folder.endsWith('q2'))),
+      [],
+    );
+  });
+
+  test('a store that fails does not fail the quarantine: the folder record is listed anyway', async () => {
+    const errors: string[] = [];
+    const broken: QuarantineStore = {
+      add: () => Promise.reject(new Error('database is locked')),
+      get: () => Promise.resolve(undefined),
+      list: () => Promise.resolve([]),
+      close: () => Promise.reject(new Error('database is locked')),
+    };
+    const dir = new QuarantineDir(join(root, 'q3'), broken, (m) => errors.push(m));
+    const record = await dir.put(bytes('Subject: b\r\n\r\nb'), fields('b'));
+    assert.match(errors[0] ?? '', /quarantine store: .*database is locked/);
+    assert.deepEqual(
+      (await dir.list()).map((r) => r.id),
+      [record.id],
+    );
+    await dir.close(record, 'deleted by carol', true);
+    assert.equal(errors.length, 2, 'the failed close is reported too');
+  });
+
+  test('list merges store rows and folder-only records, oldest first; other folders’ rows are not shown', async () => {
+    const plain = new QuarantineDir(join(root, 'q4'));
+    const old = await plain.put(
+      bytes('Subject: o\r\n\r\no'),
+      fields('old', '2024-01-01T00:00:00.000Z'),
+    );
+    const dir = new QuarantineDir(join(root, 'q4'), store.quarantine);
+    const fresh = await dir.put(
+      bytes('Subject: n\r\n\r\nn'),
+      fields('new', '2024-02-01T00:00:00.000Z'),
+    );
+    assert.deepEqual(
+      (await dir.list()).map((r) => r.id),
+      [old.id, fresh.id],
+    );
+  });
+});
+
+test('store.quarantine: add is idempotent by id; close only closes held rows', async () => {
+  await store.migrate();
+  const row = {
+    id: '20240115003000-0000abcd',
+    sha256: 'a'.repeat(64),
+    size: 1,
+    receivedAt: new Date('2024-01-15T00:30:00Z'),
+    sender: 's@example.net',
+    recipients: ['r@example.co.jp'],
+    subject: 'x',
+    verdict: 'suspicious' as const,
+    action: 'quarantine',
+    reasons: [],
+    findings: [],
+    folder: '/q',
+  };
+  await store.quarantine.add(row);
+  await store.quarantine.add({ ...row, subject: 'changed' });
+  assert.equal((await store.quarantine.get(row.id))?.subject, 'x');
+  assert.equal(await store.quarantine.close(row.id, { status: 'deleted', actor: 'a' }), true);
+  assert.equal(await store.quarantine.close(row.id, { status: 'released', actor: 'b' }), false);
+  assert.equal((await store.quarantine.get(row.id))?.status, 'deleted');
+});
