@@ -18,7 +18,7 @@ import {
   type HuntEngine,
   type LogEvent,
 } from '../../../core/index.js';
-import { correlate } from '../../../correlate/index.js';
+import { correlateAfterStore } from '../correlate-after.js';
 import { createChainEngine } from '../../../engines/chain/index.js';
 import { createIocHuntEngine, loadIocSet, type IocInput } from '../../../engines/ioc/index.js';
 import { createSigmaEngine, DEFAULT_SIGMA_LIMITS } from '../../../engines/sigma/index.js';
@@ -376,7 +376,7 @@ async function store(
       }
     }
     await db.finishScan(scanId, counts);
-    await correlate(db);
+    await correlateAfterStore(db, io);
   } finally {
     await db.close();
   }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { correlate } from '../../../correlate/index.js';
+import { correlateAfterStore } from '../correlate-after.js';
 import type { Command } from 'commander';
 import { describeError, walkResults, type ScanResult } from '../../../core/index.js';
 import { createProgressBar, scanPaths } from '../../scan-runner/index.js';
@@ -126,7 +126,7 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
     if (store && scanId !== undefined) {
       if (batch.length > 0) await store.saveResults(scanId, batch);
       await store.finishScan(scanId, tally);
-      await correlate(store);
+      await correlateAfterStore(store, io);
     }
   } finally {
     await store?.close();

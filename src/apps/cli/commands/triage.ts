@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { hostname } from 'node:os';
-import { correlate } from '../../../correlate/index.js';
+import { correlateAfterStore } from '../correlate-after.js';
 import type { Command } from 'commander';
 import {
   clipText,
@@ -139,7 +139,7 @@ export async function runTriage(
     if (store && scanId !== undefined) {
       const { malicious, suspicious, clean, errors } = tally;
       await store.finishScan(scanId, { inputs: tally.hosts, malicious, suspicious, clean, errors });
-      await correlate(store);
+      await correlateAfterStore(store, io);
     }
   } finally {
     await store?.close();
