@@ -5,13 +5,18 @@
  * `correlate()` pass (findings/s, peak RSS), then a second pass (idempotent, nothing to do) and one
  * `buildIncidentView` of the biggest incident, in the notes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { emptyExtracted, type Finding, type ScanResult } from '../src/core/index.js';
 import { buildIncidentView, correlate } from '../src/correlate/index.js';
-import { openSqliteStore, type Store } from '../src/store/index.js';
-import { benchResult, seededRandom, startRssSampler, type BenchResult } from './lib.js';
+import type { Store } from '../src/store/index.js';
+import {
+  benchResult,
+  fakeSha256 as hex,
+  positiveIntEnv,
+  seededRandom,
+  startRssSampler,
+  withScratchStore,
+  type BenchResult,
+} from './lib.js';
 
 export const name = 'correlate';
 
@@ -20,16 +25,6 @@ const HOSTS = 500;
 const MAILBOXES = 2_000;
 const C2S = 200;
 const PER_RESULT = 20;
-
-function findingCount(): number {
-  const raw = process.env.BENCH_FINDINGS;
-  const n = raw === undefined || raw === '' ? DEFAULT_FINDINGS : Number(raw);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`BENCH_FINDINGS must be a positive integer, got '${raw}'`);
-  return n;
-}
-
-const hex = (n: number) => n.toString(16).padStart(64, '0');
 
 function f(
   id: string,
@@ -137,11 +132,8 @@ async function fill(store: Store, total: number): Promise<number> {
 }
 
 export async function run(): Promise<BenchResult> {
-  const total = findingCount();
-  const dir = mkdtempSync(join(tmpdir(), 'emoguard-bench-correlate-'));
-  const store = openSqliteStore(join(dir, 'bench.db'));
-  try {
-    await store.migrate();
+  const total = positiveIntEnv('BENCH_FINDINGS', DEFAULT_FINDINGS);
+  return withScratchStore('correlate', async (store) => {
     const findings = await fill(store, total);
     const rss = startRssSampler();
     const started = process.hrtime.bigint();
@@ -172,8 +164,5 @@ export async function run(): Promise<BenchResult> {
         `view of #${biggest?.id} (${biggest?.findingIds.length} findings) ${viewMs.toFixed(0)} ms`,
       ].join('; '),
     });
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -11,15 +11,16 @@ import { disarmOle } from '../src/engines/disarm/ole.js';
 import { readCfbTree, writeCfb } from '../src/formats/cfb/index.js';
 import { patternBytes } from '../test/builders/cfb.js';
 import { buildActiveDoc, buildActivePpt, buildActiveXls } from '../test/builders/ole-active.js';
-import { benchResult, startRssSampler, type BenchResult } from './lib.js';
+import {
+  benchResult,
+  disarmEach,
+  measure,
+  positiveIntEnv,
+  totalBytes,
+  type BenchResult,
+} from './lib.js';
 
 export const name = 'disarm-ole';
-
-function fileCount(): number {
-  const n = Number(process.env.BENCH_FILES || 2000);
-  if (!Number.isInteger(n) || n <= 0) throw new Error('BENCH_FILES must be a positive integer');
-  return n;
-}
 
 /** A unique copy: a stream named after the file index, so no two inputs are the same bytes. */
 function unique(bytes: Uint8Array, i: number, big: boolean): Uint8Array {
@@ -31,7 +32,7 @@ function unique(bytes: Uint8Array, i: number, big: boolean): Uint8Array {
 }
 
 export async function run(): Promise<BenchResult> {
-  const count = fileCount();
+  const count = positiveIntEnv('BENCH_FILES', 2000);
   const kinds = [
     () => buildActiveDoc({ hasMacro: true, hasDde: true, hasObject: true }),
     () => buildActiveXls({ hasXlm: true, hasMacro: true, hasObject: true }),
@@ -42,25 +43,13 @@ export async function run(): Promise<BenchResult> {
   const inputs = Array.from({ length: count }, (_, i) =>
     unique(templates[i % templates.length]!, i, i % 10 === 9),
   );
-  const bytes = inputs.reduce((sum, b) => sum + b.length, 0);
-  const outcomes: Record<string, number> = {};
-  const sampler = startRssSampler();
-  const start = process.hrtime.bigint();
-  for (const input of inputs) {
-    const out = disarmOle(input, { limits: DEFAULT_LIMITS });
-    outcomes[out.status] = (outcomes[out.status] ?? 0) + 1;
-  }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const peakRssMb = sampler.stop();
-  if (outcomes.refused) throw new Error(`refused ${outcomes.refused} inputs`);
-  return benchResult({
-    name,
-    items: count,
-    bytes,
+  const bytes = totalBytes(inputs);
+  const {
+    value: notes,
     seconds,
     peakRssMb,
-    notes: Object.entries(outcomes)
-      .map(([status, n]) => `${n} ${status}`)
-      .join(', '),
-  });
+  } = await measure(() =>
+    disarmEach(inputs, (input) => disarmOle(input, { limits: DEFAULT_LIMITS })),
+  );
+  return benchResult({ name, items: count, bytes, seconds, peakRssMb, notes });
 }

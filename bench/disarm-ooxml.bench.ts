@@ -20,15 +20,17 @@ import {
 } from '../test/builders/ooxml-active.js';
 import { buildXlsb } from '../test/builders/xlsm.js';
 import { buildZip, type RawMember } from '../test/builders/zip.js';
-import { benchResult, startRssSampler, type BenchResult } from './lib.js';
+import {
+  benchResult,
+  disarmEach,
+  measure,
+  perCoreNote,
+  positiveIntEnv,
+  totalBytes,
+  type BenchResult,
+} from './lib.js';
 
 export const name = 'disarm-ooxml';
-
-function fileCount(): number {
-  const n = Number(process.env.BENCH_FILES || 2000);
-  if (!Number.isInteger(n) || n <= 0) throw new Error('BENCH_FILES must be a positive integer');
-  return n;
-}
 
 function bigSheet(rows: number): string {
   const body = Array.from(
@@ -55,7 +57,7 @@ function unique(members: RawMember[], i: number, sheet: string): Uint8Array {
 }
 
 export async function run(): Promise<BenchResult> {
-  const count = fileCount();
+  const count = positiveIntEnv('BENCH_FILES', 2000);
   const templates = [
     buildActiveDocm(),
     buildActiveXlsm(),
@@ -71,19 +73,15 @@ export async function run(): Promise<BenchResult> {
   const inputs = Array.from({ length: count }, (_, i) =>
     unique(templates[i % 20 === 19 ? 1 : i % templates.length]!, i, sheet),
   );
-  const bytes = inputs.reduce((sum, b) => sum + b.length, 0);
-  const outcomes: Record<string, number> = {};
-  const sampler = startRssSampler();
-  const start = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  for (const input of inputs) {
-    const out = disarmOoxml(input, { limits: DEFAULT_LIMITS });
-    outcomes[out.status] = (outcomes[out.status] ?? 0) + 1;
-  }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const cpuSeconds = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1e6;
-  const peakRssMb = sampler.stop();
-  if (outcomes.refused) throw new Error(`refused ${outcomes.refused} inputs`);
+  const bytes = totalBytes(inputs);
+  const {
+    value: outcomes,
+    seconds,
+    cpuSeconds,
+    peakRssMb,
+  } = await measure(() =>
+    disarmEach(inputs, (input) => disarmOoxml(input, { limits: DEFAULT_LIMITS })),
+  );
   return benchResult({
     name,
     items: count,
@@ -91,10 +89,6 @@ export async function run(): Promise<BenchResult> {
     seconds,
     peakRssMb,
     // CPU time too: on a shared machine wall time measures the neighbours as much as the disarmer.
-    notes: `${Object.entries(outcomes)
-      .map(([status, n]) => `${n} ${status}`)
-      .join(
-        ', ',
-      )}; CPU ${cpuSeconds.toFixed(1)} s = ${(count / cpuSeconds).toFixed(0)} files/s, ${(bytes / 1048576 / cpuSeconds).toFixed(1)} MB/s per core`,
+    notes: `${outcomes}; ${perCoreNote(count, bytes, cpuSeconds)}`,
   });
 }

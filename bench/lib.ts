@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openSqliteStore, type Store } from '../src/store/index.js';
 
 export interface BenchResult {
   name: string;
@@ -169,3 +170,100 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A positive integer from the environment (`BENCH_FILES`, `BENCH_FINDINGS` …), else `fallback`; an unset
+ * or empty variable takes the fallback, anything else that is not a positive integer is an error.
+ */
+export function positiveIntEnv(variable: string, fallback: number): number {
+  const raw = process.env[variable];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${variable} must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+/** Total length of the inputs, the `bytes` of a result. */
+export function totalBytes(inputs: readonly { length: number }[]): number {
+  return inputs.reduce((sum, b) => sum + b.length, 0);
+}
+
+export interface Measured<T> {
+  value: T;
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** User + system CPU seconds of this process (on a shared machine wall time measures the neighbours too). */
+  cpuSeconds: number;
+  /** Peak RSS during the call, MiB (see startRssSampler). */
+  peakRssMb: number;
+}
+
+/** Runs `work` under the RSS sampler, measuring its wall and CPU time. */
+export async function measure<T>(work: () => T | Promise<T>): Promise<Measured<T>> {
+  const sampler = startRssSampler();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { value, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: sampler.stop() };
+}
+
+/** Wall seconds of `work` alone (no RSS sampling), for the secondary figures in a result's notes. */
+export async function timeSeconds(work: () => unknown): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * Runs a disarmer over every input and counts outcomes by status ("1900 disarmed, 100 clean"); a refused
+ * input fails the bench, since a benchmark that refuses its own corpus measures nothing.
+ */
+export function disarmEach(
+  inputs: readonly Uint8Array[],
+  disarm: (input: Uint8Array) => { status: string },
+): string {
+  const outcomes: Record<string, number> = {};
+  for (const input of inputs) {
+    const status = disarm(input).status;
+    outcomes[status] = (outcomes[status] ?? 0) + 1;
+  }
+  if (outcomes.refused) throw new Error(`refused ${outcomes.refused} inputs`);
+  return Object.entries(outcomes)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
+}
+
+/** "CPU 1.2 s = 1667 files/s, 40.0 MB/s per core". */
+export function perCoreNote(
+  items: number,
+  bytes: number,
+  cpuSeconds: number,
+  unit = 'files',
+): string {
+  return `CPU ${cpuSeconds.toFixed(1)} s = ${(items / cpuSeconds).toFixed(0)} ${unit}/s, ${(bytes / MB / cpuSeconds).toFixed(1)} MB/s per core`;
+}
+
+/**
+ * Opens a migrated SQLite store in a fresh temporary directory, runs `work` with it and its path (for
+ * code that opens the store itself, as the CLI does), then closes and removes it.
+ */
+export async function withScratchStore<T>(
+  label: string,
+  work: (store: Store, dbPath: string) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `emoguard-bench-${label}-`));
+  const dbPath = join(dir, `${label}.db`);
+  const store = openSqliteStore(dbPath);
+  try {
+    await store.migrate();
+    return await work(store, dbPath);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A 64-hex-digit fake SHA-256 numbered `n`, for generated store rows. */
+export const fakeSha256 = (n: number): string => n.toString(16).padStart(64, '0');

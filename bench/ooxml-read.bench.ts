@@ -12,7 +12,14 @@ import { readOoxml, readOoxmlPart } from '../src/formats/ooxml/index.js';
 import { emotetXlmSpec } from '../test/builders/biff.js';
 import { buildDocx, buildXlsx, complexField } from '../test/builders/office.js';
 import { buildXlsm } from '../test/builders/xlsm.js';
-import { benchResult, startRssSampler, type BenchResult } from './lib.js';
+import {
+  benchResult,
+  measure,
+  positiveIntEnv,
+  timeSeconds,
+  totalBytes,
+  type BenchResult,
+} from './lib.js';
 
 export const name = 'ooxml-read';
 
@@ -60,20 +67,16 @@ async function readAllZipJs(bytes: Uint8Array): Promise<number> {
 }
 
 export async function run(): Promise<BenchResult> {
-  const count = Number(process.env.BENCH_FILES || 3000);
-  if (!Number.isInteger(count) || count <= 0)
-    throw new Error('BENCH_FILES must be a positive integer');
+  const count = positiveIntEnv('BENCH_FILES', 3000);
   const files = corpus(count);
-  const bytes = files.reduce((n, f) => n + f.length, 0);
+  const bytes = totalBytes(files);
   for (const f of files.slice(0, 30)) await readAll(f); // warm-up
-  const rss = startRssSampler();
-  const started = performance.now();
-  for (const f of files) await readAll(f);
-  const seconds = (performance.now() - started) / 1000;
-  const peakRssMb = rss.stop();
-  const zjStarted = performance.now();
-  for (const f of files) await readAllZipJs(f);
-  const zjSeconds = (performance.now() - zjStarted) / 1000;
+  const { seconds, peakRssMb } = await measure(async () => {
+    for (const f of files) await readAll(f);
+  });
+  const zjSeconds = await timeSeconds(async () => {
+    for (const f of files) await readAllZipJs(f);
+  });
   return benchResult({
     name,
     items: count,

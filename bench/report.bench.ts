@@ -1,42 +1,36 @@
 /**
  * Reports and exports over a store of 10,000 findings (BENCH_FINDINGS overrides) on 50 hosts: mail and
  * document findings with extracted URLs/IPs, hunt findings with C2 addresses, correlated into incidents.
- * Measures, in one process: the store-wide report (model + HTML + Markdown + JSON), the biggest incident's
- * report (view + checklist + HTML + Markdown), and the four exports of the whole store (OCSF, STIX,
- * Navigator, Timesketch). Filling the store and correlating are not measured. With Chromium present the
- * incident PDF time is added to the notes (a child process; not in the RSS figure).
+ * Measures, in one process and through the functions `emoguard report` and `emoguard export` run
+ * (`runReport`, `runExport`: store opening, model, rendering, output): the store-wide report in HTML,
+ * Markdown and JSON (one command each), the biggest incident's report (HTML, Markdown, its STIX export),
+ * and the four exports of the whole store (OCSF, STIX, Navigator, Timesketch). The coverage simulation
+ * is left out (`--no-coverage`). Filling the store and correlating are not measured. With Chromium
+ * present the incident PDF time is added to the notes (a child process; not in the RSS figure).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { htmlToPdf } from '../src/apps/pdf/index.js';
+import { runExport, EXPORT_FORMATS } from '../src/apps/cli/commands/export.js';
+import { runReport } from '../src/apps/cli/commands/report.js';
 import {
   emptyExtracted,
   mergeExtracted,
   type Finding,
   type ScanResult,
 } from '../src/core/index.js';
-import { buildIncidentView, correlate } from '../src/correlate/index.js';
+import { correlate } from '../src/correlate/index.js';
+import type { Store } from '../src/store/index.js';
+import { fakeIO } from '../test/support/cli-io.js';
 import {
-  exportDataFromIncident,
-  readExportData,
-  toNavigatorLayer,
-  toOcsfJsonLines,
-  toStixBundle,
-  toTimesketchCsv,
-} from '../src/report/exports/index.js';
-import {
-  buildIncidentReport,
-  buildReport,
-  readChecklistContext,
-  renderHtml,
-  renderIncidentHtml,
-  renderIncidentMarkdown,
-  renderJson,
-  renderMarkdown,
-} from '../src/report/index.js';
-import { openSqliteStore, type Store } from '../src/store/index.js';
-import { benchResult, seededRandom, startRssSampler, type BenchResult } from './lib.js';
+  benchResult,
+  fakeSha256 as hex,
+  measure,
+  positiveIntEnv,
+  seededRandom,
+  timeSeconds,
+  withScratchStore,
+  type BenchResult,
+} from './lib.js';
 
 export const name = 'report';
 
@@ -44,15 +38,6 @@ const DEFAULT_FINDINGS = 10_000;
 const HOSTS = 50;
 const PER_RESULT = 10;
 
-function findingCount(): number {
-  const raw = process.env.BENCH_FINDINGS;
-  const n = raw === undefined || raw === '' ? DEFAULT_FINDINGS : Number(raw);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`BENCH_FINDINGS must be a positive integer, got '${raw}'`);
-  return n;
-}
-
-const hex = (n: number) => n.toString(16).padStart(64, '0');
 const STEPS: Finding['step'][] = ['1', '3', '4', '5', '6'];
 const SEVERITIES: Finding['severity'][] = ['medium', 'high', 'critical'];
 
@@ -94,40 +79,54 @@ async function fill(store: Store, total: number): Promise<void> {
   }
 }
 
+/** Runs a CLI command function with streams that collect its output; returns what it wrote. */
+async function cliOutput(command: (io: ReturnType<typeof fakeIO>['io']) => Promise<number>) {
+  const { io, out, err } = fakeIO();
+  const code = await command(io);
+  if (code !== 0) throw new Error(`exit ${code}: ${err()}`);
+  return out();
+}
+
+const REPORT_FORMATS = ['html', 'md', 'json'] as const;
+
 export async function run(): Promise<BenchResult> {
-  const total = findingCount();
-  const dir = mkdtempSync(join(tmpdir(), 'emoguard-bench-report-'));
-  const store = openSqliteStore(join(dir, 'report.db'));
-  try {
-    await store.migrate();
+  const total = positiveIntEnv('BENCH_FINDINGS', DEFAULT_FINDINGS);
+  return withScratchStore('report', async (store, db) => {
     await fill(store, total);
     await correlate(store);
     const incidents = await store.listIncidents();
     const biggest = [...incidents].sort((a, b) => b.findingIds.length - a.findingIds.length)[0];
-
-    const rss = startRssSampler();
-    const t0 = performance.now();
-    const model = await buildReport(store, { lang: 'ja' });
-    let bytes = renderHtml(model).length + renderMarkdown(model).length + renderJson(model).length;
-    const t1 = performance.now();
+    // The code `emoguard report` and `emoguard export` run, store opening and output included; the
+    // coverage simulation is left out (`--no-coverage`): it does not depend on the store.
+    const report = (format: (typeof REPORT_FORMATS)[number], incident?: number) =>
+      cliOutput((io) =>
+        runReport(
+          { format, db, lang: 'ja', coverage: false, ...(incident ? { incident } : {}) },
+          io,
+        ),
+      );
+    let bytes = 0;
     let incidentHtml = '';
-    if (biggest !== undefined) {
-      const view = await buildIncidentView(store, biggest.id);
-      const report = buildIncidentReport(view, await readChecklistContext(store, biggest.id), {
-        lang: 'ja',
+    let storeSeconds = 0;
+    let incidentSeconds = 0;
+    let exportSeconds = 0;
+    const { seconds, peakRssMb } = await measure(async () => {
+      storeSeconds = await timeSeconds(async () => {
+        for (const format of REPORT_FORMATS) bytes += (await report(format)).length;
       });
-      incidentHtml = renderIncidentHtml(report);
-      bytes += incidentHtml.length + renderIncidentMarkdown(report).length;
-      bytes += toStixBundle(exportDataFromIncident(view)).objects.length;
-    }
-    const t2 = performance.now();
-    const data = await readExportData(store);
-    bytes += toOcsfJsonLines(data, { productVersion: 'bench' }).length;
-    bytes += JSON.stringify(toStixBundle(data)).length;
-    bytes += JSON.stringify(toNavigatorLayer(data)).length;
-    bytes += toTimesketchCsv(data).length;
-    const t3 = performance.now();
-    const peakRssMb = rss.stop();
+      if (biggest !== undefined) {
+        incidentSeconds = await timeSeconds(async () => {
+          incidentHtml = await report('html', biggest.id);
+          bytes += incidentHtml.length + (await report('md', biggest.id)).length;
+          const stix = await cliOutput((io) => runExport('stix', { db, incident: biggest.id }, io));
+          bytes += stix.length;
+        });
+      }
+      exportSeconds = await timeSeconds(async () => {
+        for (const format of EXPORT_FORMATS)
+          bytes += (await cliOutput((io) => runExport(format, { db }, io))).length;
+      });
+    });
 
     let pdfNote = 'no Chromium: PDF not measured';
     if (incidentHtml !== '' && existsSync('/usr/bin/chromium')) {
@@ -135,20 +134,16 @@ export async function run(): Promise<BenchResult> {
       const pdf = await htmlToPdf(incidentHtml);
       pdfNote = `incident PDF ${((performance.now() - p0) / 1000).toFixed(2)} s, ${(pdf.length / 1024).toFixed(0)} KiB`;
     }
-    const s = (a: number, b: number) => ((b - a) / 1000).toFixed(2);
     return benchResult({
       name,
       items: total,
       bytes,
-      seconds: (t3 - t0) / 1000,
+      seconds,
       peakRssMb,
       notes:
-        `store report ${s(t0, t1)} s; incident #${biggest?.id ?? '-'} (${biggest?.findingIds.length ?? 0} findings) ` +
-        `report ${s(t1, t2)} s; exports of ${data.findings.length} findings / ${data.iocs.length} IOCs ${s(t2, t3)} s; ` +
-        `${incidents.length} incidents; ${pdfNote}`,
+        `store report (html+md+json) ${storeSeconds.toFixed(2)} s; incident #${biggest?.id ?? '-'} ` +
+        `(${biggest?.findingIds.length ?? 0} findings) report ${incidentSeconds.toFixed(2)} s; ` +
+        `4 exports of the store ${exportSeconds.toFixed(2)} s; ${incidents.length} incidents; ${pdfNote}`,
     });
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

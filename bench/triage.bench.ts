@@ -21,22 +21,21 @@ import {
   withEmotetV5,
   type SnapshotSpec,
 } from '../test/builders/host-snapshot.js';
-import { benchResult, MB, seededRandom, startRssSampler, type BenchResult } from './lib.js';
+import {
+  benchResult,
+  MB,
+  seededRandom,
+  measure,
+  positiveIntEnv,
+  totalBytes,
+  type BenchResult,
+} from './lib.js';
 
 export const name = 'triage';
 
 const DEFAULT_SNAPSHOTS = 3_000;
 const DISTINCT = 40;
 const TRAITS = [withEmotetV1, withEmotetV2, withEmotetV3, withEmotetV4, withEmotetV5];
-
-function snapshotCount(): number {
-  const raw = process.env.BENCH_SNAPSHOTS;
-  if (raw === undefined || raw === '') return DEFAULT_SNAPSHOTS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`BENCH_SNAPSHOTS must be a positive integer, got '${raw}'`);
-  return n;
-}
 
 function word(random: () => number, length: number): string {
   let s = '';
@@ -119,7 +118,7 @@ export function workstation(index: number, random: () => number): SnapshotSpec {
 }
 
 export async function run(): Promise<BenchResult> {
-  const count = snapshotCount();
+  const count = positiveIntEnv('BENCH_SNAPSHOTS', DEFAULT_SNAPSHOTS);
   const random = seededRandom(0x7a1a);
   const pool = Array.from({ length: DISTINCT }, (_, i) => {
     const spec = workstation(i, random);
@@ -128,25 +127,20 @@ export async function run(): Promise<BenchResult> {
       JSON.stringify(i % 10 === 0 ? TRAITS[(i / 10) % TRAITS.length]!(spec) : spec),
     );
   });
-  const sampler = startRssSampler();
   let bytes = 0;
   let infected = 0;
   let findings = 0;
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  for (let i = 0; i < count; i++) {
-    const input = pool[i % DISTINCT]!;
-    const { reports } = await triageInput(input);
-    bytes += input.length;
-    for (const report of reports) {
-      if (report.isInfected) infected++;
-      findings += JSON.stringify(report.findings).length > 0 ? report.findings.length : 0;
+  const { seconds, cpuSeconds, peakRssMb } = await measure(async () => {
+    for (let i = 0; i < count; i++) {
+      const input = pool[i % DISTINCT]!;
+      const { reports } = await triageInput(input);
+      bytes += input.length;
+      for (const report of reports) {
+        if (report.isInfected) infected++;
+        findings += JSON.stringify(report.findings).length > 0 ? report.findings.length : 0;
+      }
     }
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStarted);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const peakRssMb = sampler.stop();
+  });
   const perMinute = (count / seconds) * 60;
   // On a shared machine wall time counts other processes' load too; CPU time is this process's own work
   // (main thread plus V8's GC helpers).
@@ -160,7 +154,7 @@ export async function run(): Promise<BenchResult> {
     notes:
       `${Math.round(perMinute).toLocaleString('en-US')} snapshots/min wall, ` +
       `${Math.round(perCpuMinute).toLocaleString('en-US')} per CPU-minute (target 10,000/min); ` +
-      `${(pool.reduce((n, b) => n + b.length, 0) / DISTINCT / MB).toFixed(2)} MB per snapshot; ` +
+      `${(totalBytes(pool) / DISTINCT / MB).toFixed(2)} MB per snapshot; ` +
       `${infected} infected, ${findings} findings`,
   });
 }

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import { emptyExtracted, type Finding, type ScanResult } from '../core/index.js';
-import { openSqliteStore, type FindingRecord, type Store } from '../store/index.js';
+import { describe, test } from 'node:test';
+import type { Finding, ScanResult } from '../core/index.js';
+import type { FindingRecord, Store } from '../store/index.js';
+import {
+  logResult,
+  openMemoryStore,
+  saveScan,
+  useMemoryStore,
+} from '../../test/support/correlate-store.js';
 import {
   AddressBook,
   addressFactsOf,
@@ -90,21 +96,13 @@ const f = (id: string, severity: Finding['severity'], note: string, at: string):
 });
 
 let n = 0;
-const result = (findings: Finding[]): ScanResult => ({
-  path: `log-${++n}.json`,
-  sha256: String(n % 10).repeat(64),
-  size: 1,
-  type: 'evtx',
-  verdict: 'suspicious',
-  findings,
-  extracted: emptyExtracted(),
-  children: [],
-});
+const result = (findings: Finding[]): ScanResult => {
+  n++;
+  return logResult(`log-${n}.json`, String(n % 10).repeat(64), findings);
+};
 
-async function hunt(store: Store, host: string, findings: Finding[]) {
-  const scanId = await store.beginScan({ command: 'hunt', args: [], host: 'soc-1' });
-  await store.saveResults(scanId, [result(findings)], { host });
-}
+const hunt = (store: Store, host: string, findings: Finding[]) =>
+  saveScan(store, 'hunt', result(findings), host);
 
 const c2 = (at: string) =>
   f('ioc.c2-ip', 'critical', `192.0.2.15 ${at} | ip 203.0.113.5 (feodotracker)`, at);
@@ -114,8 +112,7 @@ const sysmon3 = (host: string, at: string) =>
 describe('correlate: address book bounds', () => {
   test('addresses: the newest MAX_OBSERVATIONS_PER_ADDRESS observations of an address are kept', async () => {
     for (const extra of [0, 1]) {
-      const store = openSqliteStore(':memory:');
-      await store.migrate();
+      const store = await openMemoryStore();
       const t0 = Date.parse('2024-01-01T00:00:00Z');
       const rows = [
         { host: 'PC-OLD', address: '192.0.2.15', seenAt: new Date(t0), source: 'dhcp' },
@@ -143,11 +140,7 @@ describe('correlate: address book bounds', () => {
 
 describe('correlate: network findings by client address', () => {
   let store: Store;
-  beforeEach(async () => {
-    store = openSqliteStore(':memory:');
-    await store.migrate();
-  });
-  afterEach(() => store.close());
+  useMemoryStore((s) => void (store = s));
 
   const subjects = async () =>
     (await store.listIncidents())

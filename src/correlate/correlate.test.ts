@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import { openSqliteStore, type Store } from '../store/index.js';
+import { describe, test } from 'node:test';
+import type { Store } from '../store/index.js';
+import { openMemoryStore, useMemoryStore } from '../../test/support/correlate-store.js';
 import { fillScenario, SCENARIO } from '../../test/support/incident-scenario.js';
 import { buildIncidentView, correlate } from './index.js';
 
 describe('correlate', () => {
   let store: Store;
-  beforeEach(async () => {
-    store = openSqliteStore(':memory:');
-    await store.migrate();
+  useMemoryStore(async (s) => {
+    store = s;
     await fillScenario(store);
   });
-  afterEach(() => store.close());
 
   test('correlate: one incident per compromised host and per attacked mailbox, none for bystanders', async () => {
     const summary = await correlate(store);
@@ -101,8 +100,7 @@ describe('correlate', () => {
       i.findingIds.length,
       i.severity,
     ]);
-    const other = openSqliteStore(':memory:');
-    await other.migrate();
+    const other = await openMemoryStore();
     await fillScenario(other);
     await correlate(other);
     const big = (await other.listIncidents()).map((i) => [
@@ -120,13 +118,11 @@ describe('correlate', () => {
 
 describe('buildIncidentView', () => {
   let store: Store;
-  beforeEach(async () => {
-    store = openSqliteStore(':memory:');
-    await store.migrate();
+  useMemoryStore(async (s) => {
+    store = s;
     await fillScenario(store);
     await correlate(store);
   });
-  afterEach(() => store.close());
   const hostIncident = async () =>
     (await store.listIncidents()).find((i) => i.subject === SCENARIO.host)!.id;
 

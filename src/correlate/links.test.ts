@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import { emptyExtracted, type Finding, type ScanResult } from '../core/index.js';
-import { openSqliteStore, type Store } from '../store/index.js';
+import { describe, test } from 'node:test';
+import type { Finding, ScanResult } from '../core/index.js';
+import type { Store } from '../store/index.js';
+import {
+  logResult,
+  openMemoryStore,
+  saveScan,
+  useMemoryStore,
+} from '../../test/support/correlate-store.js';
 import { scenarioMail, SCENARIO } from '../../test/support/incident-scenario.js';
 import { correlate, MAX_RECIPIENT_INCIDENTS } from './correlate.js';
 
@@ -19,32 +25,18 @@ const finding = (
   evidence: [{ text, location: 'record 1' }],
 });
 
-const result = (path: string, findings: Finding[]): ScanResult => ({
-  path,
-  sha256: '0'.repeat(63) + String(path.length % 10),
-  size: 1,
-  type: 'evtx',
-  verdict: 'suspicious',
-  findings,
-  extracted: emptyExtracted(),
-  children: [],
-});
+const result = (path: string, findings: Finding[]): ScanResult =>
+  logResult(path, '0'.repeat(63) + String(path.length % 10), findings);
 
-async function save(store: Store, command: string, r: ScanResult, host?: string) {
-  const scanId = await store.beginScan({ command, args: [], host: 'analyst-pc' });
-  await store.saveResults(scanId, [r], host === undefined ? {} : { host });
-}
+const save = (store: Store, command: string, r: ScanResult, host?: string) =>
+  saveScan(store, command, r, host, 'analyst-pc');
 
 const subjects = async (store: Store) =>
   (await store.listIncidents()).map((i) => `${i.kind}:${i.subject}:${i.findingIds.length}`).sort();
 
 describe('correlate: links', () => {
   let store: Store;
-  beforeEach(async () => {
-    store = openSqliteStore(':memory:');
-    await store.migrate();
-  });
-  afterEach(() => store.close());
+  useMemoryStore((s) => void (store = s));
 
   test('links: the host seen before the mail still gets the mail once it is stored', async () => {
     await save(
@@ -115,8 +107,7 @@ describe('correlate: links', () => {
 
   test('links: a mail makes one incident per recipient up to MAX_RECIPIENT_INCIDENTS', async () => {
     for (const n of [MAX_RECIPIENT_INCIDENTS, MAX_RECIPIENT_INCIDENTS + 1]) {
-      const local = openSqliteStore(':memory:');
-      await local.migrate();
+      const local = await openMemoryStore();
       const mail = scenarioMail();
       mail.extracted.mail!.to = Array.from({ length: n }, (_, i) => `u${i}@example.com`);
       await save(local, 'scan', mail);

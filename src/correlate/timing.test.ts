@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { emptyExtracted, type Finding, type ScanResult } from '../core/index.js';
+import type { Finding, ScanResult } from '../core/index.js';
 import { openSqliteStore, type Store } from '../store/index.js';
+import { logResult, saveScan, useMemoryStore } from '../../test/support/correlate-store.js';
 import { scenarioMail, SCENARIO } from '../../test/support/incident-scenario.js';
 import { MAX_CLOCK_SKEW_MS } from './cross-link.js';
 import { correlate } from './correlate.js';
@@ -20,21 +21,12 @@ const hostFinding = (text: string, at: string | null, note = ''): Finding => ({
 });
 
 let n = 0;
-const log = (findings: Finding[]): ScanResult => ({
-  path: `pc-01-${++n}.evtx`,
-  sha256: String(n % 10).repeat(63) + 'f',
-  size: 1,
-  type: 'evtx',
-  verdict: 'suspicious',
-  findings,
-  extracted: emptyExtracted(),
-  children: [],
-});
+const log = (findings: Finding[]): ScanResult => {
+  n++;
+  return logResult(`pc-01-${n}.evtx`, String(n % 10).repeat(63) + 'f', findings);
+};
 
-async function save(store: Store, command: string, r: ScanResult, host?: string) {
-  const scanId = await store.beginScan({ command, args: [], host: 'soc-1' });
-  await store.saveResults(scanId, [r], host === undefined ? {} : { host });
-}
+const save = saveScan;
 
 /** The scenario mail delivered at `date` to `to`. */
 function mailAt(date: string, to: string = SCENARIO.victim): ScanResult {
@@ -54,11 +46,7 @@ const byHash = `Hashes: SHA256=${SCENARIO.docSha256}`;
 
 describe('correlate: mail → host in time', () => {
   let store: Store;
-  beforeEach(async () => {
-    store = openSqliteStore(':memory:');
-    await store.migrate();
-  });
-  afterEach(() => store.close());
+  useMemoryStore((s) => void (store = s));
 
   test('time: a host event before the delivery (beyond the skew) links no mail; within it does', async () => {
     const delivered = Date.parse(SCENARIO.mailDate);
@@ -122,11 +110,7 @@ describe('correlate: mail → host in time', () => {
 
 describe('correlate: documents named only by file name', () => {
   let store: Store;
-  beforeEach(async () => {
-    store = openSqliteStore(':memory:');
-    await store.migrate();
-  });
-  afterEach(() => store.close());
+  useMemoryStore((s) => void (store = s));
 
   // The report CLI test's shape: a mail file whose envelope was not stored, its .docm, and the host's
   // logs naming the document in a command line, a Sysmon 11 TargetFilename or a Zone.Identifier stream.

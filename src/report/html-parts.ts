@@ -26,19 +26,29 @@ td.cov{text-align:center;white-space:nowrap}.cov-technique{background:#dafbe1}.c
 @media print{body{margin:0;max-width:none;font-size:11px}tr,article{break-inside:avoid}}
 `;
 
+/**
+ * The head of every emoguard page (reports, the safe view): its CSP, no referrer, the inline stylesheet.
+ * `lang` and `titleHtml` are HTML already (escaped by the caller).
+ */
+export function pageHead(lang: string, titleHtml: string, csp: string, style: string): string[] {
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${lang}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${titleHtml}</title>`,
+    `<style>${style}</style>`,
+    '</head>',
+  ];
+}
+
 /** One self-contained page: inline CSS, the CSP, no scripts, no external resources. */
 export function htmlPage(lang: string, title: string, body: readonly string[]): string {
   return [
-    '<!DOCTYPE html>',
-    `<html lang="${h(lang)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${h(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
+    ...pageHead(h(lang), h(title), REPORT_CSP, STYLE),
     '<body>',
     ...body.filter((x) => x !== ''),
     '</body>',

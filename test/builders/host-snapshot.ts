@@ -3,38 +3,20 @@
  * of each Emotet generation that EmoCheck v1–v5 looks for, emoguard's own heuristics, Velociraptor
  * results and collection ZIPs, and hostile documents. Everything is inert text: paths and names only.
  */
-import type {
-  FileEntry,
-  RegistryValue,
-  ScheduledTask,
-  ServiceEntry,
-  SnapshotProcess,
+import {
+  baseWindowsProcesses,
+  processRowOf,
+  type FileSpec,
+  type ProcessSpec,
+  type RegistrySpec,
+  type ServiceSpec,
+  type SnapshotSpec,
+  type TaskSpec,
 } from '../../src/formats/host-snapshot/index.js';
 import { writeZip } from '../../src/formats/zip/index.js';
 import { emotetV1Names, encodeV2Name } from '../../src/engines/triage/index.js';
 
-// Rows as the collectors write them: the parser's types, with the fields a collector may omit optional.
-export type ProcessSpec = Omit<SnapshotProcess, 'user' | 'createdAt'> &
-  Partial<Pick<SnapshotProcess, 'user' | 'createdAt'>>;
-export type RegistrySpec = RegistryValue;
-export type ServiceSpec = Pick<ServiceEntry, 'name' | 'binaryPath'> & Partial<ServiceEntry>;
-export type TaskSpec = Pick<ScheduledTask, 'name' | 'command'> & Partial<ScheduledTask>;
-export type FileSpec = Pick<FileEntry, 'path'> & Partial<FileEntry>;
-
-export interface SnapshotSpec {
-  schema?: string;
-  hostname: string;
-  volumeSerial: string;
-  collectedAt: string;
-  arch?: 'x64' | 'x86';
-  processes: ProcessSpec[];
-  registry: RegistrySpec[];
-  services: ServiceSpec[];
-  scheduledTasks: TaskSpec[];
-  files: FileSpec[];
-  system32: { name: string; size: number }[];
-  knownFolders: string[];
-}
+export type { FileSpec, ProcessSpec, RegistrySpec, ServiceSpec, SnapshotSpec, TaskSpec };
 
 export const USER = 'alice';
 export const LOCAL = `C:\\Users\\${USER}\\AppData\\Local`;
@@ -47,6 +29,9 @@ export const COLLECTED_AT = '2024-05-01T10:20:30.1234567+09:00';
 
 const SYSTEM32 = 'C:\\Windows\\System32';
 
+/** A process row of the fixture workstation's user. */
+export const proc = processRowOf(`WS-0042\\${USER}`, '2024-05-01T09:00:00.0000000Z');
+
 /** A clean Windows 10 x64 workstation: system processes, Office, OneDrive and Teams in AppData, Defender. */
 export function buildCleanSnapshot(overrides: Partial<SnapshotSpec> = {}): SnapshotSpec {
   return {
@@ -56,17 +41,7 @@ export function buildCleanSnapshot(overrides: Partial<SnapshotSpec> = {}): Snaps
     collectedAt: COLLECTED_AT,
     arch: 'x64',
     processes: [
-      proc(4, 'System', '', 0),
-      proc(612, 'services.exe', `${SYSTEM32}\\services.exe`, 500),
-      proc(
-        700,
-        'svchost.exe',
-        `${SYSTEM32}\\svchost.exe`,
-        612,
-        `${SYSTEM32}\\svchost.exe -k netsvcs -p`,
-      ),
-      proc(2044, 'WmiPrvSE.exe', `${SYSTEM32}\\wbem\\WmiPrvSE.exe`, 700),
-      proc(3100, 'explorer.exe', 'C:\\Windows\\explorer.exe', 3000),
+      ...baseWindowsProcesses(proc),
       proc(
         3500,
         'OneDrive.exe',
@@ -173,24 +148,6 @@ export function buildCleanSnapshot(overrides: Partial<SnapshotSpec> = {}): Snaps
     ],
     knownFolders: ['Microsoft', 'Google', 'Mozilla', 'Adobe', 'Zoom'],
     ...overrides,
-  };
-}
-
-export function proc(
-  pid: number,
-  name: string,
-  path: string,
-  parentPid: number | null,
-  commandLine = path,
-): ProcessSpec {
-  return {
-    pid,
-    name,
-    path,
-    commandLine,
-    parentPid,
-    user: `WS-0042\\${USER}`,
-    createdAt: '2024-05-01T09:00:00.0000000Z',
   };
 }
 

@@ -5,6 +5,16 @@
  * (manifest.json + event files), STIX 2.1 bundles and plain lists. Inert values only: TEST-NET
  * addresses (RFC 5737), example.* names (RFC 2606), made-up hashes.
  */
+import {
+  writeFeodoCsv,
+  writeThreatFoxCsv,
+  writeUrlhausCsv,
+  type FeodoEntry,
+  type ThreatFoxEntry,
+  type UrlhausEntry,
+} from '../../src/formats/intel/index.js';
+
+export type { FeodoEntry, ThreatFoxEntry, UrlhausEntry };
 
 const BANNER = (title: string) =>
   [
@@ -17,48 +27,14 @@ const BANNER = (title: string) =>
     '#',
   ].join('\n');
 
-export interface FeodoEntry {
-  firstSeen: string;
-  ip: string;
-  port: number;
-  status?: 'online' | 'offline';
-  lastOnline?: string;
-  malware: string;
-}
+const FIXTURE = { banner: BANNER, reporter: 'tester' };
 
-/**
- * Feodo Tracker `ipblocklist.csv`. `quoted` is the current file (quoted header line, quoted values);
- * `commented` has the header as a `# first_seen_utc,…` comment; `legacy` is the pre-2021
- * `# Firstseen,DstIP,DstPort,LastOnline,Malware` file.
- */
+/** Feodo Tracker `ipblocklist.csv` (see `writeFeodoCsv`), with the fixture banner. */
 export function buildFeodoCsv(
   entries: readonly FeodoEntry[],
   variant: 'quoted' | 'commented' | 'legacy' = 'quoted',
 ): string {
-  const lines = [BANNER('abuse.ch Feodo Tracker Botnet C2 IP Blocklist (CSV)')];
-  if (variant === 'legacy') {
-    lines.push('# Firstseen,DstIP,DstPort,LastOnline,Malware');
-    for (const e of entries)
-      lines.push([e.firstSeen, e.ip, e.port, e.lastOnline ?? '', e.malware].join(','));
-  } else {
-    const header = ['first_seen_utc', 'dst_ip', 'dst_port', 'c2_status', 'last_online', 'malware'];
-    lines.push(
-      variant === 'quoted' ? header.map((h) => `"${h}"`).join(',') : `# ${header.join(',')}`,
-    );
-    for (const e of entries) {
-      const cells = [
-        e.firstSeen,
-        e.ip,
-        String(e.port),
-        e.status ?? 'online',
-        e.lastOnline ?? '',
-        e.malware,
-      ];
-      lines.push(variant === 'quoted' ? cells.map((c) => `"${c}"`).join(',') : cells.join(','));
-    }
-  }
-  lines.push(`# END ${entries.length} entries`);
-  return `${lines.join('\r\n')}\r\n`;
+  return writeFeodoCsv(entries, FIXTURE, variant);
 }
 
 /** Feodo Tracker `ipblocklist.json`. */
@@ -81,111 +57,14 @@ export function buildFeodoJson(entries: readonly FeodoEntry[]): string {
   );
 }
 
-export interface UrlhausEntry {
-  id: number;
-  dateAdded: string;
-  url: string;
-  status?: 'online' | 'offline';
-  lastOnline?: string;
-  threat?: string;
-  tags: string[];
-  reporter?: string;
-}
-
 /** URLhaus `csv.txt`; `legacy` dumps lack the `last_online` column. */
 export function buildUrlhausCsv(entries: readonly UrlhausEntry[], legacy = false): string {
-  const header = [
-    'id',
-    'dateadded',
-    'url',
-    'url_status',
-    ...(legacy ? [] : ['last_online']),
-    'threat',
-    'tags',
-    'urlhaus_link',
-    'reporter',
-  ];
-  const lines = [BANNER('abuse.ch URLhaus Database Dump (CSV)'), `# ${header.join(',')}`];
-  for (const e of entries) {
-    const cells = [
-      String(e.id),
-      e.dateAdded,
-      e.url,
-      e.status ?? 'online',
-      ...(legacy ? [] : [e.lastOnline ?? '']),
-      e.threat ?? 'malware_download',
-      e.tags.join(','),
-      `https://urlhaus.abuse.ch/url/${e.id}/`,
-      e.reporter ?? 'tester',
-    ];
-    lines.push(cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(','));
-  }
-  return `${lines.join('\n')}\n`;
+  return writeUrlhausCsv(entries, FIXTURE, legacy);
 }
 
-export interface ThreatFoxEntry {
-  firstSeen: string;
-  id: number;
-  value: string;
-  type: string;
-  threatType: string;
-  malware: string;
-  printable: string;
-  alias?: string;
-  lastSeen?: string;
-  confidence: number;
-  reference?: string;
-  tags: string[];
-}
-
-/**
- * ThreatFox CSV export: commented quoted header, `", "` between quoted values, `None` for nothing;
- * `legacy` lacks `is_compromised` (exports before 2024).
- */
+/** ThreatFox CSV export; `legacy` lacks `is_compromised` (exports before 2024). */
 export function buildThreatFoxCsv(entries: readonly ThreatFoxEntry[], legacy = false): string {
-  const header = [
-    'first_seen_utc',
-    'ioc_id',
-    'ioc_value',
-    'ioc_type',
-    'threat_type',
-    'fk_malware',
-    'malware_alias',
-    'malware_printable',
-    'last_seen_utc',
-    'confidence_level',
-    ...(legacy ? [] : ['is_compromised']),
-    'reference',
-    'tags',
-    'anonymous',
-    'reporter',
-  ];
-  const lines = [
-    BANNER('ThreatFox IOCs: recent additions - CSV format'),
-    `# ${header.map((h) => `"${h}"`).join(',')}`,
-  ];
-  for (const e of entries) {
-    const cells = [
-      e.firstSeen,
-      String(e.id),
-      e.value,
-      e.type,
-      e.threatType,
-      e.malware,
-      e.alias ?? 'None',
-      e.printable,
-      e.lastSeen ?? '',
-      String(e.confidence),
-      ...(legacy ? [] : ['False']),
-      e.reference ?? 'None',
-      e.tags.length ? e.tags.join(',') : 'None',
-      '0',
-      'tester',
-    ];
-    lines.push(cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(', '));
-  }
-  lines.push(`# Number of entries: ${entries.length}`);
-  return `${lines.join('\r\n')}\r\n`;
+  return writeThreatFoxCsv(entries, FIXTURE, legacy);
 }
 
 /** ThreatFox JSON export: `{"<ioc id>": [{ioc_value, ioc_type, …}]}` with tags as one string. */

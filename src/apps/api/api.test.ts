@@ -7,6 +7,7 @@ import {
   startDashboard,
   type Dashboard,
 } from '../../../test/support/dashboard.js';
+import { quarantineAnother } from '../../../test/support/dashboard-quarantine.js';
 import { CSP } from './index.js';
 
 let d: Dashboard;
@@ -346,18 +347,10 @@ describe('api: reads and administration', () => {
 
   test('page: the quarantine form download is a zip attachment and needs the CSRF token', async () => {
     const c = await as('analyst');
-    const { envelope, subject, verdict, action, reasons, findings } = d.quarantined!;
-    const record = await d.app.services.quarantine!.dir.put(
+    const record = await quarantineAnother(
+      d,
       new TextEncoder().encode('Subject: x\r\n\r\ninert\r\n'),
-      {
-        envelope,
-        subject,
-        verdict,
-        action,
-        reasons,
-        findings,
-        receivedAt: new Date().toISOString(),
-      },
+      d.quarantined!.subject,
     );
     const path = `/quarantine/${record.id}/download`;
     assert.equal(

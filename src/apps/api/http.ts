@@ -136,6 +136,10 @@ export async function readFields(req: IncomingMessage): Promise<Record<string, s
   throw new HttpError(415, 'expected application/x-www-form-urlencoded or application/json');
 }
 
+/** A query-string parameter, `undefined` when absent. */
+export const queryParam = (ctx: RequestContext, name: string): string | undefined =>
+  ctx.url.searchParams.get(name) ?? undefined;
+
 export function send(
   ctx: RequestContext,
   status: number,

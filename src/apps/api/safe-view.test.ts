@@ -7,6 +7,7 @@ import {
   XSS_SUBJECT,
   type Dashboard,
 } from '../../../test/support/dashboard.js';
+import { quarantineAnother } from '../../../test/support/dashboard-quarantine.js';
 import type { QuarantineRecord } from '../smtp/index.js';
 import { SAFE_VIEW_FRAME_HEADERS } from './safe-view.js';
 
@@ -27,18 +28,7 @@ let d: Dashboard;
 let hostile: QuarantineRecord;
 let probe: QuarantineRecord;
 
-async function put(bytes: Uint8Array, subject: string): Promise<QuarantineRecord> {
-  const { envelope, verdict, action, reasons, findings } = d.quarantined!;
-  return d.app.services.quarantine!.dir.put(bytes, {
-    receivedAt: new Date().toISOString(),
-    envelope,
-    subject,
-    verdict,
-    action,
-    reasons,
-    findings,
-  });
-}
+const put = (bytes: Uint8Array, subject: string) => quarantineAnother(d, bytes, subject);
 
 before(async () => {
   d = await startDashboard({ quarantine: true });

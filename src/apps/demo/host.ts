@@ -15,6 +15,12 @@ import {
   PAGE_EXECUTE_READWRITE,
   PAGE_READWRITE,
 } from '../../formats/minidump/index.js';
+import {
+  baseWindowsProcesses,
+  processRowOf,
+  writeHostSnapshot,
+  type SnapshotSpec,
+} from '../../formats/host-snapshot/index.js';
 
 export const DEMO_HOST = {
   name: 'PC-SALES-01',
@@ -52,17 +58,7 @@ export const DEMO_BEACON_SERVER = {
 const SYSTEM32 = 'C:\\Windows\\System32';
 const COLLECTED_AT = '2026-11-20T11:30:00.0000000+09:00';
 
-function proc(pid: number, name: string, path: string, parentPid: number, commandLine = path) {
-  return {
-    pid,
-    name,
-    path,
-    commandLine,
-    parentPid,
-    user: DEMO_HOST.account,
-    createdAt: '2026-11-20T00:10:00.0000000Z',
-  };
-}
+const proc = processRowOf(DEMO_HOST.account, '2026-11-20T00:10:00.0000000Z');
 
 /** What the snapshot shows of each step; a scenario's snapshot carries only its own traits. */
 export type HostTrait = 'wmi-powershell' | 'loader-running' | 'run-key' | 'service';
@@ -71,24 +67,14 @@ export type HostTrait = 'wmi-powershell' | 'loader-running' | 'run-key' | 'servi
 export function buildHostSnapshot(traits: readonly HostTrait[]): Uint8Array {
   const has = (t: HostTrait) => traits.includes(t);
   const persisted = `C:\\Windows\\system32\\rundll32.exe "${LOADER_PERSISTED}",DllRegisterServer`;
-  const snapshot = {
+  const snapshot: SnapshotSpec = {
     schema: 'emoguard.host-snapshot/1',
     hostname: DEMO_HOST.name,
     volumeSerial: '5E6F7A8B',
     collectedAt: COLLECTED_AT,
     arch: 'x64',
     processes: [
-      proc(4, 'System', '', 0),
-      proc(612, 'services.exe', `${SYSTEM32}\\services.exe`, 500),
-      proc(
-        700,
-        'svchost.exe',
-        `${SYSTEM32}\\svchost.exe`,
-        612,
-        `${SYSTEM32}\\svchost.exe -k netsvcs -p`,
-      ),
-      proc(2044, 'WmiPrvSE.exe', `${SYSTEM32}\\wbem\\WmiPrvSE.exe`, 700),
-      proc(3100, 'explorer.exe', 'C:\\Windows\\explorer.exe', 3000),
+      ...baseWindowsProcesses(proc),
       proc(
         3300,
         'OUTLOOK.EXE',
@@ -203,7 +189,7 @@ export function buildHostSnapshot(traits: readonly HostTrait[]): Uint8Array {
     ],
     knownFolders: ['Microsoft', 'Adobe', 'Zoom'],
   };
-  return new TextEncoder().encode(JSON.stringify(snapshot, null, 1));
+  return writeHostSnapshot(snapshot);
 }
 
 /** 8-byte entries: IPv4 as a little-endian u32, port u16, flag u16, then a zero entry (Emotet's C2 table). */

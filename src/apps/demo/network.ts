@@ -5,6 +5,7 @@
  */
 import { DEMO_BEACON_SERVER, DEMO_C2, DEMO_HOST } from './host.js';
 import { DOCUMENT_LINK } from './mails.js';
+import { writeFeodoCsv, writeThreatFoxCsv, writeUrlhausCsv } from '../../formats/intel/index.js';
 
 /** 2026-11-20T00:12:00Z, when the mail arrived. */
 const T0 = 1_795_133_520;
@@ -168,65 +169,58 @@ const BANNER = (title: string) =>
     '################################################################',
   ].join('\r\n');
 
+const FEEDS = { banner: BANNER, reporter: 'emoguard-demo' };
+
 /** What the demo's threat intel says, in the shapes abuse.ch publishes. */
 export function demoIntelFeeds(): { name: string; text: string }[] {
-  const feodo = [
-    BANNER('abuse.ch Feodo Tracker Botnet C2 IP Blocklist (CSV)'),
-    '"first_seen_utc","dst_ip","dst_port","c2_status","last_online","malware"',
-    ...DEMO_C2.map(
-      (s) => `"2026-11-18 09:00:00","${s.ip}","${s.port}","online","2026-11-20","Emotet"`,
-    ),
-    `# END ${DEMO_C2.length} entries`,
-  ].join('\r\n');
-  const urlhaus = [
-    BANNER('abuse.ch URLhaus Database Dump (CSV)'),
-    '# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter',
-    `"900001","2026-11-19 22:00:00","${LOADER_URL}","online","2026-11-20","malware_download","emotet,epoch5,dll","https://urlhaus.abuse.ch/url/900001/","emoguard-demo"`,
-    `"900002","2026-11-19 23:00:00","${DOCUMENT_LINK}","online","2026-11-20","malware_download","doc,emotet","https://urlhaus.abuse.ch/url/900002/","emoguard-demo"`,
-  ].join('\n');
-  const header = [
-    'first_seen_utc',
-    'ioc_id',
-    'ioc_value',
-    'ioc_type',
-    'threat_type',
-    'fk_malware',
-    'malware_alias',
-    'malware_printable',
-    'last_seen_utc',
-    'confidence_level',
-    'is_compromised',
-    'reference',
-    'tags',
-    'anonymous',
-    'reporter',
-  ];
-  const cells = [
-    '2026-11-19 10:00:00',
-    '700001',
-    `${DEMO_BEACON_SERVER.ip}:${DEMO_BEACON_SERVER.port}`,
-    'ip:port',
-    'botnet_cc',
-    'win.cobalt_strike',
-    'None',
-    'Cobalt Strike',
-    '',
-    '100',
-    'False',
-    'None',
-    'CobaltStrike',
-    '0',
-    'emoguard-demo',
-  ];
-  const threatfox = [
-    BANNER('ThreatFox IOCs: recent additions - CSV format'),
-    `# ${header.map((h) => `"${h}"`).join(',')}`,
-    cells.map((c) => `"${c}"`).join(', '),
-    '# Number of entries: 1',
-  ].join('\r\n');
+  const feodo = writeFeodoCsv(
+    DEMO_C2.map((s) => ({
+      firstSeen: '2026-11-18 09:00:00',
+      ip: s.ip,
+      port: s.port,
+      lastOnline: '2026-11-20',
+      malware: 'Emotet',
+    })),
+    FEEDS,
+  );
+  const urlhaus = writeUrlhausCsv(
+    [
+      {
+        id: 900001,
+        dateAdded: '2026-11-19 22:00:00',
+        url: LOADER_URL,
+        lastOnline: '2026-11-20',
+        tags: ['emotet', 'epoch5', 'dll'],
+      },
+      {
+        id: 900002,
+        dateAdded: '2026-11-19 23:00:00',
+        url: DOCUMENT_LINK,
+        lastOnline: '2026-11-20',
+        tags: ['doc', 'emotet'],
+      },
+    ],
+    FEEDS,
+  );
+  const threatfox = writeThreatFoxCsv(
+    [
+      {
+        firstSeen: '2026-11-19 10:00:00',
+        id: 700001,
+        value: `${DEMO_BEACON_SERVER.ip}:${DEMO_BEACON_SERVER.port}`,
+        type: 'ip:port',
+        threatType: 'botnet_cc',
+        malware: 'win.cobalt_strike',
+        printable: 'Cobalt Strike',
+        confidence: 100,
+        tags: ['CobaltStrike'],
+      },
+    ],
+    FEEDS,
+  );
   return [
-    { name: 'feodo-ipblocklist.csv', text: `${feodo}\r\n` },
-    { name: 'urlhaus-csv.txt', text: `${urlhaus}\n` },
-    { name: 'threatfox-export.csv', text: `${threatfox}\r\n` },
+    { name: 'feodo-ipblocklist.csv', text: feodo },
+    { name: 'urlhaus-csv.txt', text: urlhaus },
+    { name: 'threatfox-export.csv', text: threatfox },
   ];
 }

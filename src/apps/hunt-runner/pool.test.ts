@@ -1,48 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { buildEvtx, type EvtxRecordSpec, eventRoot } from '../../../test/builders/evtx.js';
-import { runCli } from '../../../test/support/cli-io.js';
 import { sharedDataPath, sharedDataSkip } from '../../../test/support/fixtures.js';
+import {
+  huntNoStore,
+  POWERSHELL as PS,
+  processCreator,
+  writeTempEvtx,
+} from '../../../test/support/hunt-evtx.js';
 
-const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
-const PS = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
+const guid = (pid: number) => `{5770385F-0000-0000-0000-${String(pid).padStart(12, '0')}}`;
 
-function proc(
-  id: number,
-  pid: number,
-  parent: number,
-  image: string,
-  parentImage: string,
-  cmd: string,
-) {
-  const time = new Date(Date.UTC(2024, 4, 1, 10, 0, id)).toISOString().replace('Z', '000Z');
-  return {
-    recordId: id,
-    time,
-    event: eventRoot({
-      System: {
-        EventID: 1,
-        TimeCreated: { '#attributes': { SystemTime: time } },
-        EventRecordID: id,
-        Channel: SYSMON,
-        Computer: pid < 5000 ? 'ws01.example.com' : `ws${pid % 3}.example.com`,
-      },
-      EventData: {
-        ProcessGuid: `{5770385F-0000-0000-0000-${String(pid).padStart(12, '0')}}`,
-        ProcessId: String(pid),
-        Image: image,
-        CommandLine: cmd,
-        ParentProcessGuid: `{5770385F-0000-0000-0000-${String(parent).padStart(12, '0')}}`,
-        ParentProcessId: String(parent),
-        ParentImage: parentImage,
-      },
-    }),
-    types: { 'Event.System.TimeCreated.#attributes.SystemTime': 'filetime' },
-  } satisfies EvtxRecordSpec;
-}
+/** Filler (pid ≥ 5000) is spread over three hosts; the chain runs on ws01. */
+const proc = processCreator(guid, {
+  options: (pid) => ({ computer: pid < 5000 ? 'ws01.example.com' : `ws${pid % 3}.example.com` }),
+});
 
 /** The Emotet chain spread over several chunks (each parsed by whichever worker is free), with filler. */
 function multiChunkLog(): string {
@@ -95,15 +66,11 @@ function multiChunkLog(): string {
       ],
     },
   ];
-  const dir = mkdtempSync(join(tmpdir(), 'emoguard-hunt-pool-'));
-  const path = join(dir, 'multi.evtx');
-  writeFileSync(path, buildEvtx({ chunks }));
-  return path;
+  return writeTempEvtx('emoguard-hunt-pool-', 'multi.evtx', chunks);
 }
 
-const db = () => join(mkdtempSync(join(tmpdir(), 'emoguard-hunt-pool-db-')), 'none.db');
 const hunt = (workers: number, ...args: string[]) =>
-  runCli(['hunt', '--no-store', '--db', db(), '--workers', String(workers), ...args]);
+  huntNoStore('emoguard-hunt-pool-db-', '--workers', String(workers), ...args);
 
 describe('hunt on all cores', () => {
   test('--workers 2 gives the same output, in the same order, as one thread (chain across chunks)', async () => {
@@ -128,7 +95,7 @@ describe('hunt on all cores', () => {
 
   test('--workers outside 1..256 is refused', async () => {
     for (const bad of ['0', '257', 'x']) {
-      const r = await runCli(['hunt', '--no-store', '--db', db(), '--workers', bad, 'x.evtx']);
+      const r = await huntNoStore('emoguard-hunt-pool-db-', '--workers', bad, 'x.evtx');
       assert.equal(r.code, 2, bad);
       assert.match(r.stderr, /--workers must be 1\.\.256/);
     }

@@ -1,107 +1,45 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { parse } from 'yaml';
 import { buildMime } from '../../../test/builders/mime.js';
 import { runCli } from '../../../test/support/cli-io.js';
+import {
+  startFilterChain,
+  submitRaw,
+  type FilterChain,
+  type SinkMessage,
+} from '../../../test/support/smtp-loopback.js';
 import { cleanDocx, FAKE_DISARMERS, macroDocm } from '../../../test/support/disarm-fakes.js';
-import { resolveLimits } from '../../core/index.js';
 import { parseMail } from '../../formats/mime/index.js';
 import { buildOleWordDocument } from '../../formats/ovba/index.js';
 import { resolvePolicy, scanInput, type Policy } from '../../pipeline/index.js';
-import { Scanner } from '../scan-runner/index.js';
-import { createFilterServer, createRelay, QuarantineDir, type FilterEvent } from './index.js';
+import { QuarantineDir, type FilterEvent } from './index.js';
 
 describe('smtp filter: the disarm action (loopback, end to end)', () => {
-  const delivered: { to: string[]; raw: Buffer }[] = [];
+  const delivered: SinkMessage<Buffer>[] = [];
   const events: FilterEvent[] = [];
   const policy: Policy = resolvePolicy(
     parse(readFileSync(new URL('../../../rules/policy/disarm.yml', import.meta.url), 'utf8')),
   );
-  let sink: SMTPServer;
-  let filter: SMTPServer;
-  let scanner: Scanner;
-  let relay: ReturnType<typeof createRelay>;
+  let chain: FilterChain;
   let quarantine: QuarantineDir;
-  let sinkPort = 0;
-  let sinkDown = false;
-  let filterPort = 0;
-
-  const listen = (server: SMTPServer) =>
-    new Promise<number>((resolve) =>
-      server.listen(0, '127.0.0.1', () =>
-        resolve(
-          (server as unknown as { server: { address(): AddressInfo } }).server.address().port,
-        ),
-      ),
-    );
 
   before(async () => {
-    sink = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          if (sinkDown)
-            return callback(Object.assign(new Error('4.3.0 down'), { responseCode: 451 }));
-          delivered.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks),
-          });
-          callback(null, 'queued as TEST');
-        });
-      },
-    });
-    sinkPort = await listen(sink);
-    scanner = new Scanner(resolveLimits({ maxTimePerInputMs: 20_000 }), 1);
-    relay = createRelay({ host: '127.0.0.1', port: sinkPort });
     quarantine = new QuarantineDir(mkdtempSync(join(tmpdir(), 'emoguard-qd-')));
-    filter = createFilterServer({
-      scanner,
+    chain = await startFilterChain(delivered, (raw) => raw, {
       policy,
-      relay,
       quarantine,
       maxSize: 4 * 1024 * 1024,
-      timeoutMs: 30_000,
-      hostname: 'filter.test',
       disarmers: FAKE_DISARMERS,
       onMessage: (e) => void events.push(e),
     });
-    filterPort = await listen(filter);
   });
+  after(() => chain.close());
 
-  after(async () => {
-    relay.close();
-    await new Promise<void>((r) => filter.close(() => r()));
-    await new Promise<void>((r) => sink.close(() => r()));
-    await scanner.close();
-  });
-
-  const send = async (raw: Uint8Array) => {
-    const client = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: filterPort,
-      secure: false,
-      ignoreTLS: true,
-    });
-    try {
-      const info = await client.sendMail({
-        envelope: { from: 'sender@example.net', to: ['tanaka@victim.example.co.jp'] },
-        raw: Buffer.from(raw),
-      });
-      return String(info.response);
-    } finally {
-      client.close();
-    }
-  };
+  const send = (raw: Uint8Array) => submitRaw(chain.port, raw);
 
   test('a macro .docm mail is delivered disarmed with the note; quarantine holds the original; release gives it back', async () => {
     const raw = await buildMime({
@@ -152,7 +90,7 @@ describe('smtp filter: the disarm action (loopback, end to end)', () => {
       '--dir',
       quarantine.dir,
       '--next-hop',
-      `127.0.0.1:${sinkPort}`,
+      `127.0.0.1:${chain.sink.port}`,
     ]);
     assert.equal(released.code, 0, released.stderr);
     const back = await parseMail(new Uint8Array(delivered.at(-1)!.raw));
@@ -201,11 +139,11 @@ describe('smtp filter: the disarm action (loopback, end to end)', () => {
       text: 'x',
       attachments: [{ filename: 'b.docm', content: macroDocm('retry') }],
     });
-    sinkDown = true;
+    chain.sink.down = true;
     try {
       await assert.rejects(send(raw), (e: { responseCode?: number }) => e.responseCode === 451);
     } finally {
-      sinkDown = false;
+      chain.sink.down = false;
     }
     const open = (await quarantine.list()).filter((r) => r.subject === 'retry me' && !r.releasedAt);
     assert.deepEqual(open, []);

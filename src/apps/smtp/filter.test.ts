@@ -5,125 +5,53 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { buildMime } from '../../../test/builders/mime.js';
-import { resolveLimits } from '../../core/index.js';
+import {
+  startFilterChain,
+  submitRaw,
+  type FilterChain,
+  type SinkMessage,
+} from '../../../test/support/smtp-loopback.js';
 import { buildOleWordDocument } from '../../formats/ovba/index.js';
 import { DEFAULT_POLICY } from '../../pipeline/index.js';
 import { openSqliteStore, type Store } from '../../store/index.js';
 import { demoMacroModules } from '../demo/index.js';
-import { Scanner } from '../scan-runner/index.js';
-import {
-  createClamdServer,
-  createFilterServer,
-  createRelay,
-  QuarantineDir,
-  type FilterEvent,
-} from './index.js';
-
-interface Delivered {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-const listen = (server: {
-  listen(port: number, host: string, cb: () => void): unknown;
-  server?: { address(): unknown };
-}) =>
-  new Promise<number>((resolve) => {
-    const s = server as unknown as {
-      listen: (p: number, h: string, cb: () => void) => void;
-      server: { address(): AddressInfo };
-    };
-    s.listen(0, '127.0.0.1', () => resolve(s.server.address().port));
-  });
+import { createClamdServer, QuarantineDir, type FilterEvent } from './index.js';
 
 describe('smtp filter (loopback)', () => {
-  const delivered: Delivered[] = [];
+  const delivered: SinkMessage<string>[] = [];
   const events: FilterEvent[] = [];
-  let sinkPort = 0;
-  let filterPort = 0;
-  let sink: SMTPServer;
-  let filter: SMTPServer;
-  let scanner: Scanner;
-  let relay: ReturnType<typeof createRelay>;
+  let chain: FilterChain;
   let quarantine: QuarantineDir;
   let store: Store;
-  let sinkDown = false;
 
   before(async () => {
-    sink = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString('latin1')));
-        stream.on('end', () => {
-          if (sinkDown)
-            return callback(
-              Object.assign(new Error('4.3.0 next hop unavailable'), { responseCode: 451 }),
-            );
-          delivered.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw,
-          });
-          callback(null, 'queued as TEST');
-        });
-      },
-    });
-    sinkPort = await listen(sink);
-    scanner = new Scanner(resolveLimits({ maxTimePerInputMs: 20_000 }), 1);
-    relay = createRelay({ host: '127.0.0.1', port: sinkPort });
     const qdir = mkdtempSync(join(tmpdir(), 'emoguard-q-'));
     store = openSqliteStore(join(qdir, 'store.db'));
     await store.migrate();
     quarantine = new QuarantineDir(join(qdir, 'quarantine'), store.quarantine);
-    filter = createFilterServer({
-      scanner,
+    chain = await startFilterChain(delivered, (raw) => raw.toString('latin1'), {
       policy: DEFAULT_POLICY,
-      relay,
       quarantine,
       maxSize: 2 * 1024 * 1024,
-      timeoutMs: 30_000,
-      hostname: 'filter.test',
       onMessage: (e) => void events.push(e),
     });
-    filterPort = await listen(filter);
   });
 
   after(async () => {
-    relay.close();
-    await new Promise<void>((r) => filter.close(() => r()));
-    await new Promise<void>((r) => sink.close(() => r()));
-    await scanner.close();
+    await chain.close();
     await store.close();
   });
 
   const send = async (raw: Uint8Array, to = ['tanaka@victim.example.co.jp']) => {
-    const client = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: filterPort,
-      secure: false,
-      ignoreTLS: true,
-    });
     try {
-      const info = await client.sendMail({
-        envelope: { from: 'sender@example.net', to },
-        raw: Buffer.from(raw),
-      });
-      return { ok: true as const, response: String(info.response) };
+      return { ok: true as const, response: await submitRaw(chain.port, raw, to) };
     } catch (error) {
       return {
         ok: false as const,
         code: (error as { responseCode?: number }).responseCode,
         response: (error as Error).message,
       };
-    } finally {
-      client.close();
     }
   };
 
@@ -189,14 +117,14 @@ describe('smtp filter (loopback)', () => {
   });
 
   test('next hop down → 451, so the sending MTA keeps the mail and retries', async () => {
-    sinkDown = true;
+    chain.sink.down = true;
     try {
       const r = await send(await buildMime({ subject: 'hello', text: 'x' }));
       assert.equal(r.ok, false);
       assert.equal(r.code, 451);
       assert.equal(events.at(-1)!.reply, '4.7.1 Temporary content filter failure, try again later');
     } finally {
-      sinkDown = false;
+      chain.sink.down = false;
     }
   });
 
@@ -210,7 +138,7 @@ describe('smtp filter (loopback)', () => {
 
   test('clamd protocol: PING, VERSION, INSTREAM clean and FOUND', async () => {
     const clamd = createClamdServer({
-      scanner,
+      scanner: chain.scanner,
       maxStreamBytes: 1024 * 1024,
       version: 'test',
       reportSuspicious: false,

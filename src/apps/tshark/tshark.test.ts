@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { buildDownloadCapture, buildInertMacroDoc } from '../../../test/builders/pcap.js';
+import { describe, test } from 'node:test';
+import { TSHARK_SKIP, useDownloadCapture } from '../../../test/support/tshark-capture.js';
 import type { LogEvent } from '../../core/index.js';
 import { viewOf } from '../../formats/netlog/index.js';
 import {
@@ -17,19 +16,11 @@ import {
   type CaptureSummary,
 } from './index.js';
 
-const hasTshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
-const skip = hasTshark
-  ? false
-  : 'tshark is not installed (apt-get install tshark; .ci/run installs it)';
+const skip = TSHARK_SKIP;
 
 let dir = '';
 let capture = '';
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'emoguard-tshark-test-'));
-  capture = join(dir, 'trace.bin');
-  writeFileSync(capture, buildDownloadCapture(buildInertMacroDoc()));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+useDownloadCapture('emoguard-tshark-test-', 'trace.bin', (c) => ({ dir, capture } = c));
 
 async function collect(it: AsyncIterable<LogEvent>): Promise<LogEvent[]> {
   const out: LogEvent[] = [];

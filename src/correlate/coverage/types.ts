@@ -1,19 +1,13 @@
 import type { Severity, Step } from '../../core/index.js';
+import { LAYERS } from '../types.js';
 
 /**
  * The layers of the seed's vendor table, in its column order: the mail gateway, document analysis,
  * content disarm, endpoint telemetry (Windows logs), network logs, memory images, and incident response
- * (host triage).
+ * (host triage). One list with the layers findings are attributed to (`LAYERS`), so a finding's layer
+ * is always a column.
  */
-export const COVERAGE_LAYERS = [
-  'mail',
-  'document',
-  'disarm',
-  'endpoint',
-  'network',
-  'memory',
-  'response',
-] as const;
+export const COVERAGE_LAYERS = LAYERS;
 export type CoverageLayer = (typeof COVERAGE_LAYERS)[number];
 
 /**

@@ -4,7 +4,7 @@
  * collectors/windows/collect.ps1 and the Velociraptor artifact Custom.Emoguard.HostSnapshot
  * (schema: collectors/README.md), plus the built-in Velociraptor artifacts' JSONL results and collection
  * ZIPs (https://docs.velociraptor.app/docs/vql/artifacts/) mapped into the same shape. Pure and bounded:
- * bytes in, snapshots and anomalies out.
+ * bytes in, snapshots and anomalies out; `writeHostSnapshot` writes the collector's format (demo, tests).
  *
  * @example
  * const { snapshots, anomalies } = await parseHostInput(bytes);
@@ -23,6 +23,18 @@ export type { HostInputFormat } from './input.js';
 export { rowKindOfArtifact, VELOCIRAPTOR_ARTIFACTS } from './velociraptor.js';
 export type { RowKind } from './velociraptor.js';
 export { parseVolumeSerial } from './fields.js';
+export {
+  baseWindowsProcesses,
+  processRowOf,
+  writeHostSnapshot,
+  type FileSpec,
+  type ProcessRow,
+  type ProcessSpec,
+  type RegistrySpec,
+  type ServiceSpec,
+  type SnapshotSpec,
+  type TaskSpec,
+} from './write.js';
 export { baseName } from './validate.js';
 export {
   isoFromMicros,

@@ -26,62 +26,57 @@ import type { IocType } from './types.js';
 
 export type AbusechKind = 'feodo' | 'urlhaus' | 'threatfox' | 'sslbl';
 
+/** Current column sets, as the files' header lines name them (the writer uses them too). */
+export const FEODO_COLUMNS: readonly string[] = [
+  'first_seen_utc',
+  'dst_ip',
+  'dst_port',
+  'c2_status',
+  'last_online',
+  'malware',
+];
+export const URLHAUS_COLUMNS: readonly string[] = [
+  'id',
+  'dateadded',
+  'url',
+  'url_status',
+  'last_online',
+  'threat',
+  'tags',
+  'urlhaus_link',
+  'reporter',
+];
+export const THREATFOX_COLUMNS: readonly string[] = [
+  'first_seen_utc',
+  'ioc_id',
+  'ioc_value',
+  'ioc_type',
+  'threat_type',
+  'fk_malware',
+  'malware_alias',
+  'malware_printable',
+  'last_seen_utc',
+  'confidence_level',
+  'is_compromised',
+  'reference',
+  'tags',
+  'anonymous',
+  'reporter',
+];
+/** URLhaus dumps before `last_online` was added. */
+export const URLHAUS_LEGACY_COLUMNS = URLHAUS_COLUMNS.filter((c) => c !== 'last_online');
+/** ThreatFox exports before 2024, without `is_compromised`. */
+export const THREATFOX_LEGACY_COLUMNS = THREATFOX_COLUMNS.filter((c) => c !== 'is_compromised');
+
 /** Column sets by count, for files whose header was cut off. */
-const DEFAULT_COLUMNS: Record<AbusechKind, Record<number, string[]>> = {
+const DEFAULT_COLUMNS: Record<AbusechKind, Record<number, readonly string[]>> = {
   feodo: {
-    6: ['first_seen_utc', 'dst_ip', 'dst_port', 'c2_status', 'last_online', 'malware'],
+    6: FEODO_COLUMNS,
     5: ['firstseen', 'dstip', 'dstport', 'lastonline', 'malware'],
     3: ['firstseen', 'dstip', 'dstport'],
   },
-  urlhaus: {
-    9: [
-      'id',
-      'dateadded',
-      'url',
-      'url_status',
-      'last_online',
-      'threat',
-      'tags',
-      'urlhaus_link',
-      'reporter',
-    ],
-    8: ['id', 'dateadded', 'url', 'url_status', 'threat', 'tags', 'urlhaus_link', 'reporter'],
-  },
-  threatfox: {
-    15: [
-      'first_seen_utc',
-      'ioc_id',
-      'ioc_value',
-      'ioc_type',
-      'threat_type',
-      'fk_malware',
-      'malware_alias',
-      'malware_printable',
-      'last_seen_utc',
-      'confidence_level',
-      'is_compromised',
-      'reference',
-      'tags',
-      'anonymous',
-      'reporter',
-    ],
-    14: [
-      'first_seen_utc',
-      'ioc_id',
-      'ioc_value',
-      'ioc_type',
-      'threat_type',
-      'fk_malware',
-      'malware_alias',
-      'malware_printable',
-      'last_seen_utc',
-      'confidence_level',
-      'reference',
-      'tags',
-      'anonymous',
-      'reporter',
-    ],
-  },
+  urlhaus: { 9: URLHAUS_COLUMNS, 8: URLHAUS_LEGACY_COLUMNS },
+  threatfox: { 15: THREATFOX_COLUMNS, 14: THREATFOX_LEGACY_COLUMNS },
   sslbl: { 4: ['ja3_md5', 'firstseen', 'lastseen', 'listingreason'] },
 };
 

@@ -33,6 +33,15 @@ export {
   parseIpv6,
 } from './ip.js';
 export {
+  writeFeodoCsv,
+  writeThreatFoxCsv,
+  writeUrlhausCsv,
+  type AbusechWriteOptions,
+  type FeodoEntry,
+  type ThreatFoxEntry,
+  type UrlhausEntry,
+} from './abusech-write.js';
+export {
   classifyIndicator,
   ipPortKey,
   normalizeDomain,

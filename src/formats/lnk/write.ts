@@ -1,4 +1,4 @@
-import { concatBytes } from '../../core/index.js';
+import { concatBytes, guidToBytes, u16le, u32le, utf16leBytes } from '../../core/index.js';
 
 /*
  * A Shell Link (.lnk) writer, structure by structure ([MS-SHLLINK] 2.1–2.5): header, IDList, LinkInfo,
@@ -6,30 +6,8 @@ import { concatBytes } from '../../core/index.js';
  * switches for hostile variants (lying sizes, missing terminal block, trailing bytes) are in the spec.
  */
 
-// Little-endian writers (kept private: formats/ stays free of a shared fixture toolkit).
-const u16le = (v: number) => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff);
-const u32le = (v: number) => {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, v >>> 0, true);
-  return out;
-};
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-const utf16 = (s: string) => {
-  const out = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    out[i * 2] = s.charCodeAt(i) & 0xff;
-    out[i * 2 + 1] = s.charCodeAt(i) >>> 8;
-  }
-  return out;
-};
 const zeros = (n: number) => new Uint8Array(n);
-/** `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` → 16 bytes, first three fields little-endian (MS-DTYP 2.3.4.2). */
-function guidBytes(guid: string): Uint8Array {
-  const hex = guid.replace(/[{}-]/g, '');
-  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`bad GUID ${guid}`);
-  const b = Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
-  return Uint8Array.of(b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8));
-}
 /** `bytes` padded with zeros to `size` (cut when longer). */
 function fixed(bytes: Uint8Array, size: number): Uint8Array {
   const out = new Uint8Array(size);
@@ -88,7 +66,7 @@ export function buildLnk(spec: LnkSpec): Uint8Array {
   if (spec.localBasePath || spec.netName) parts.push(linkInfo(spec));
   for (const [, value] of strings) {
     if (value === undefined) continue;
-    parts.push(u16le(value.length), unicode ? utf16(value) : ascii(value));
+    parts.push(u16le(value.length), unicode ? utf16leBytes(value) : ascii(value));
   }
   parts.push(...(spec.rawBlocks ?? []), ...extraBlocks(spec));
   if (!spec.omitTerminal) parts.push(u32le(0));
@@ -102,7 +80,7 @@ function header(flags: number, spec: LnkSpec): Uint8Array {
   const h = new Uint8Array(0x4c);
   const v = new DataView(h.buffer);
   v.setUint32(0, 0x4c, true);
-  h.set(guidBytes(LINK_CLSID), 4);
+  h.set(guidToBytes(LINK_CLSID), 4);
   v.setUint32(20, flags, true);
   v.setUint32(24, 0x20, true); // FILE_ATTRIBUTE_ARCHIVE
   // 2022-04-25T09:00:00Z as FILETIME, for creation, access and write.
@@ -118,7 +96,7 @@ function header(flags: number, spec: LnkSpec): Uint8Array {
 export function idList(path: string): Uint8Array {
   const [volume, ...names] = path.split('\\');
   const items = [
-    concatBytes([u16le(20), Uint8Array.of(0x1f, 0x50), guidBytes(MY_COMPUTER)]),
+    concatBytes([u16le(20), Uint8Array.of(0x1f, 0x50), guidToBytes(MY_COMPUTER)]),
     concatBytes([u16le(25), Uint8Array.of(0x2f), fixed(ascii(`${volume}\\`), 22)]),
     ...names.map((name, i) => fileEntry(name, i < names.length - 1)),
   ];
@@ -129,7 +107,7 @@ export function idList(path: string): Uint8Array {
 function fileEntry(name: string, directory: boolean): Uint8Array {
   const short = ascii(`${name.slice(0, 8).toUpperCase()}\0`);
   const primary = short.length % 2 ? concatBytes([short, zeros(1)]) : short;
-  const longName = utf16(`${name}\0`);
+  const longName = utf16leBytes(`${name}\0`);
   // 0xBEEF0004 extension block, version 9: the long name sits at offset 46.
   const extBody = concatBytes([
     u16le(9),
@@ -199,19 +177,19 @@ function extraBlocks(spec: LnkSpec): Uint8Array[] {
       u32le(0x314),
       u32le(signature),
       fixed(ascii(value), 260),
-      fixed(utf16(value), 520),
+      fixed(utf16leBytes(value), 520),
     ]);
   if (spec.environmentTarget) blocks.push(pair(0xa0000001, spec.environmentTarget));
   if (spec.iconEnvironmentTarget) blocks.push(pair(0xa0000007, spec.iconEnvironmentTarget));
   if (spec.knownFolderId) {
     blocks.push(
-      concatBytes([u32le(0x1c), u32le(0xa000000b), guidBytes(spec.knownFolderId), u32le(0)]),
+      concatBytes([u32le(0x1c), u32le(0xa000000b), guidToBytes(spec.knownFolderId), u32le(0)]),
     );
   }
   if (spec.tracker) blocks.push(trackerBlock(spec.tracker.machineId, spec.tracker.mac));
   if (spec.propertyStrings) {
     const body = concatBytes(
-      spec.propertyStrings.map((s) => concatBytes([u32le(0), utf16(`${s}\0`)])),
+      spec.propertyStrings.map((s) => concatBytes([u32le(0), utf16leBytes(`${s}\0`)])),
     );
     blocks.push(concatBytes([u32le(8 + body.length), u32le(0xa0000009), body]));
   }

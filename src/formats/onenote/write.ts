@@ -1,4 +1,4 @@
-import { concatBytes } from '../../core/index.js';
+import { concatBytes, guidToBytes, u16le, u32le, u64le, utf16leBytes } from '../../core/index.js';
 
 /*
  * A OneNote section (.one) writer ([MS-ONESTORE] 2.3–2.6, [MS-ONE] property ids): a header, file node
@@ -8,33 +8,7 @@ import { concatBytes } from '../../core/index.js';
  * (looping fragments, lying lengths) are in the spec.
  */
 
-const u16le = (v: number) => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff);
-const u32le = (v: number) => {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, v >>> 0, true);
-  return out;
-};
-const u64le = (v: number | bigint) => {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(v), true);
-  return out;
-};
-const utf16 = (s: string) => {
-  const out = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    out[i * 2] = s.charCodeAt(i) & 0xff;
-    out[i * 2 + 1] = s.charCodeAt(i) >>> 8;
-  }
-  return out;
-};
 const zeros = (n: number) => new Uint8Array(n);
-/** `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` → 16 bytes, first three fields little-endian (MS-DTYP 2.3.4.2). */
-function guidBytes(guid: string): Uint8Array {
-  const hex = guid.replace(/[{}-]/g, '');
-  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`bad GUID ${guid}`);
-  const b = Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
-  return Uint8Array.of(b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8));
-}
 
 export interface OneNoteFileSpec {
   name: string;
@@ -73,7 +47,7 @@ function node(id: number, baseType: number, body: Uint8Array): Uint8Array {
   return concatBytes([u32le(h), body]);
 }
 const ref = (stp: number, cb: number) => concatBytes([u32le(stp), u32le(cb)]);
-const storageString = (s: string) => concatBytes([u32le(s.length), utf16(s)]);
+const storageString = (s: string) => concatBytes([u32le(s.length), utf16leBytes(s)]);
 
 function fragment(nodes: Uint8Array[], next?: { stp: number; cb: number }): Uint8Array {
   const nextRef = next
@@ -93,19 +67,19 @@ function fragment(nodes: Uint8Array[], next?: { stp: number; cb: number }): Uint
 function fileDataStoreObject(data: Uint8Array, declared = data.length): Uint8Array {
   const pad = (8 - (data.length % 8)) % 8;
   return concatBytes([
-    guidBytes(FILE_DATA_HEADER),
+    guidToBytes(FILE_DATA_HEADER),
     u64le(declared),
     u32le(0),
     u64le(0),
     data,
     zeros(pad),
-    guidBytes(FILE_DATA_FOOTER),
+    guidToBytes(FILE_DATA_FOOTER),
   ]);
 }
 
 function prop(prid: number, value?: string): { prid: number; data: Uint8Array } {
   if (value === undefined) return { prid, data: new Uint8Array() };
-  const v = utf16(`${value}\0`);
+  const v = utf16leBytes(`${value}\0`);
   return { prid, data: concatBytes([u32le(v.length), v]) };
 }
 
@@ -142,7 +116,7 @@ export function buildOneNote(spec: OneNoteSpec): Uint8Array {
   // Layout: header | root list | store list | group list | property sets | file data objects.
   const storeNodes = (offsets: number[]) =>
     files.map((_, i) =>
-      node(0x094, 1, concatBytes([ref(offsets[i]!, stores[i]!.length), guidBytes(fileGuid(i))])),
+      node(0x094, 1, concatBytes([ref(offsets[i]!, stores[i]!.length), guidToBytes(fileGuid(i))])),
     );
   const groupNodes = (propOffsets: number[]) => [
     ...files.map((f, i) =>
@@ -192,9 +166,9 @@ export function buildOneNote(spec: OneNoteSpec): Uint8Array {
     spec.loopFragments ? { stp: rootAt, cb: rootSize } : undefined,
   );
   const header = new Uint8Array(1024);
-  header.set(guidBytes(ONE_FILE_TYPE), 0);
-  header.set(guidBytes('{A1B2C3D4-0000-4000-8000-00000000ABCD}'), 16);
-  header.set(guidBytes(ONE_FILE_FORMAT), 48);
+  header.set(guidToBytes(ONE_FILE_TYPE), 0);
+  header.set(guidToBytes('{A1B2C3D4-0000-4000-8000-00000000ABCD}'), 16);
+  header.set(guidToBytes(ONE_FILE_FORMAT), 48);
   header.set(u32le(0x2a), 64);
   if (!spec.omitNodes) header.set(concatBytes([u64le(rootAt), u32le(rootSize)]), 172);
   const lists = spec.omitNodes

@@ -46,11 +46,15 @@ export interface RelationshipChanges {
   add?: readonly { id: string; type: string; target: string }[];
 }
 
-/** Rewrites a .rels part. */
-export function editRelationships(
+/**
+ * Walks a part, letting `visit` mark elements to cut out (`removed`) or rewrite (`edits`), then cuts
+ * them and appends `added` to the root's children.
+ */
+function editPart(
   xml: string,
-  changes: RelationshipChanges,
   limits: XmlWalkLimits,
+  visit: (el: XmlElement, removed: XmlElement[], edits: XmlEdit[]) => void,
+  added: string,
 ): XmlEditResult {
   const removed: XmlElement[] = [];
   const edits: XmlEdit[] = [];
@@ -60,33 +64,49 @@ export function editRelationships(
     {
       open(el, ancestors) {
         if (ancestors.length === 0) root = el;
-        if (el.local !== 'Relationship') return;
-        const id = decodeXmlEntities(attributesOf(el).get('Id') ?? '');
-        const to = changes.retarget?.get(id);
-        if (changes.remove.has(id)) removed.push(el);
-        else if (to) {
-          const tag = setTagAttribute(xml.slice(el.start, el.openEnd), 'Type', escapeXml(to.type));
-          const replacement = setTagAttribute(tag, 'Target', escapeXml(to.target));
-          edits.push({ start: el.start, end: el.openEnd, replacement });
-        }
+        visit(el, removed, edits);
       },
     },
     limits,
   );
   if (!walked.ok) return walked;
   for (const el of removed) edits.push({ start: el.start, end: el.end, replacement: '' });
-  const added = (changes.add ?? [])
-    .map(
-      (r) =>
-        `<Relationship Id="${escapeXml(r.id)}" Type="${escapeXml(r.type)}" Target="${escapeXml(r.target)}"/>`,
-    )
-    .join('');
   if (added !== '') {
     const insert = appendPoint(xml, root);
     if (insert.replacement === undefined) edits.push({ ...insert, replacement: added });
     else edits.push({ ...insert, replacement: insert.replacement.replace('\u0000', () => added) });
   }
   return finish(xml, walked, edits);
+}
+
+/** Rewrites a .rels part. */
+export function editRelationships(
+  xml: string,
+  changes: RelationshipChanges,
+  limits: XmlWalkLimits,
+): XmlEditResult {
+  const added = (changes.add ?? [])
+    .map(
+      (r) =>
+        `<Relationship Id="${escapeXml(r.id)}" Type="${escapeXml(r.type)}" Target="${escapeXml(r.target)}"/>`,
+    )
+    .join('');
+  return editPart(
+    xml,
+    limits,
+    (el, removed, edits) => {
+      if (el.local !== 'Relationship') return;
+      const id = decodeXmlEntities(attributesOf(el).get('Id') ?? '');
+      const to = changes.retarget?.get(id);
+      if (changes.remove.has(id)) removed.push(el);
+      else if (to) {
+        const tag = setTagAttribute(xml.slice(el.start, el.openEnd), 'Type', escapeXml(to.type));
+        const replacement = setTagAttribute(tag, 'Target', escapeXml(to.target));
+        edits.push({ start: el.start, end: el.openEnd, replacement });
+      }
+    },
+    added,
+  );
 }
 
 /** Where children are appended to the root: before its end tag, or by expanding `<root/>`. */
@@ -120,45 +140,32 @@ export function editContentTypes(
   changes: ContentTypeChanges,
   limits: XmlWalkLimits,
 ): XmlEditResult {
-  const removed: XmlElement[] = [];
-  const edits: XmlEdit[] = [];
-  let root: XmlElement | undefined;
-  const walked = walkXmlElements(
-    xml,
-    {
-      open(el, ancestors) {
-        if (ancestors.length === 0) root = el;
-        const attributes = attributesOf(el);
-        if (el.local === 'Override') {
-          const part = decodeXmlEntities(attributes.get('PartName') ?? '')
-            .replace(/^\//, '')
-            .toLowerCase();
-          const type = changes.setOverride?.get(part);
-          if (changes.removeOverrides.has(part)) removed.push(el);
-          else if (type !== undefined)
-            edits.push(setAttributeEdit(xml, el, 'ContentType', escapeXml(type)));
-        } else if (el.local === 'Default') {
-          const type = decodeXmlEntities(attributes.get('ContentType') ?? '');
-          if (changes.removeDefault?.(type)) removed.push(el);
-        }
-      },
-    },
-    limits,
-  );
-  if (!walked.ok) return walked;
-  for (const el of removed) edits.push({ start: el.start, end: el.end, replacement: '' });
   const added = [...(changes.addOverrides ?? new Map<string, string>())]
     .map(
       ([part, type]) =>
         `<Override PartName="/${escapeXml(part)}" ContentType="${escapeXml(type)}"/>`,
     )
     .join('');
-  if (added !== '') {
-    const insert = appendPoint(xml, root);
-    if (insert.replacement === undefined) edits.push({ ...insert, replacement: added });
-    else edits.push({ ...insert, replacement: insert.replacement.replace('\u0000', () => added) });
-  }
-  return finish(xml, walked, edits);
+  return editPart(
+    xml,
+    limits,
+    (el, removed, edits) => {
+      const attributes = attributesOf(el);
+      if (el.local === 'Override') {
+        const part = decodeXmlEntities(attributes.get('PartName') ?? '')
+          .replace(/^\//, '')
+          .toLowerCase();
+        const type = changes.setOverride?.get(part);
+        if (changes.removeOverrides.has(part)) removed.push(el);
+        else if (type !== undefined)
+          edits.push(setAttributeEdit(xml, el, 'ContentType', escapeXml(type)));
+      } else if (el.local === 'Default') {
+        const type = decodeXmlEntities(attributes.get('ContentType') ?? '');
+        if (changes.removeDefault?.(type)) removed.push(el);
+      }
+    },
+    added,
+  );
 }
 
 export interface ElementRemovalPlan {

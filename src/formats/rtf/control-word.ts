@@ -48,9 +48,11 @@ export function readControlWord(b: Uint8Array, i: number): ControlWord {
   return { word, param, end: k };
 }
 
-const BACKSLASH = 0x5c;
-const BRACE_OPEN = 0x7b;
-const BRACE_CLOSE = 0x7d;
+export const BACKSLASH = 0x5c;
+export const BRACE_OPEN = 0x7b;
+export const BRACE_CLOSE = 0x7d;
+/** Bytes between two `checkDeadline` calls of a lexing pass. */
+const DEADLINE_EVERY = 1 << 20;
 
 /** After `\uN`, one fallback character (`\uc1`, the default) is skipped: a byte or a `\'hh`. */
 export function skipFallback(b: Uint8Array, at: number): number {
@@ -58,4 +60,55 @@ export function skipFallback(b: Uint8Array, at: number): number {
   if (c === BACKSLASH && b[at + 1] === 0x27) return Math.min(b.length, at + 4);
   if (c !== undefined && c !== BACKSLASH && c !== BRACE_OPEN && c !== BRACE_CLOSE) return at + 1;
   return at;
+}
+
+/** What a lexing pass does with each token; offsets are into the lexed bytes. */
+export interface RtfTokenHandler {
+  /** A `{` at `at`; false stops the pass (a bound was hit). */
+  openGroup(at: number): boolean;
+  closeGroup(at: number): void;
+  /** A `\word` whose backslash is at `at`; returns the offset after it. */
+  controlWord(at: number): number;
+  /** A `\` followed by a non-letter (or nothing) at `at`; returns the offset after it. */
+  controlSymbol(at: number): number;
+  /** A run of other bytes, `from` to `to`. */
+  text(from: number, to: number): void;
+}
+
+// SECURITY: parse.ts and rewrite.ts both group bytes with this loop, so the disarm rewrite cuts exactly
+// the groups the scanner saw.
+/**
+ * The group/control-word/text split of one linear pass over RTF bytes. Returns false when
+ * `openGroup` stopped it. Throws only what `checkDeadline` throws.
+ */
+export function lexRtf(
+  b: Uint8Array,
+  handler: RtfTokenHandler,
+  checkDeadline?: () => void,
+): boolean {
+  const n = b.length;
+  let nextCheck = DEADLINE_EVERY;
+  let i = 0;
+  while (i < n) {
+    if (i >= nextCheck) {
+      checkDeadline?.();
+      nextCheck = i + DEADLINE_EVERY;
+    }
+    const c = b[i]!;
+    if (c === BRACE_OPEN) {
+      if (!handler.openGroup(i)) return false;
+      i++;
+    } else if (c === BRACE_CLOSE) {
+      handler.closeGroup(i);
+      i++;
+    } else if (c === BACKSLASH) {
+      i = isLetter(b[i + 1] ?? 0) ? handler.controlWord(i) : handler.controlSymbol(i);
+    } else {
+      let j = i + 1;
+      while (j < n && b[j] !== BRACE_OPEN && b[j] !== BRACE_CLOSE && b[j] !== BACKSLASH) j++;
+      handler.text(i, j);
+      i = j;
+    }
+  }
+  return true;
 }

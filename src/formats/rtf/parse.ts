@@ -5,7 +5,14 @@ import {
   OBJECT_KIND_WORDS,
   type KeptDestination,
 } from './destinations.js';
-import { isLetter, readControlWord, skipFallback } from './control-word.js';
+import {
+  BACKSLASH,
+  BRACE_CLOSE,
+  BRACE_OPEN,
+  lexRtf,
+  readControlWord,
+  skipFallback,
+} from './control-word.js';
 import { ByteSink, hexValue } from './sink.js';
 import {
   MAX_RTF_DESTINATION_DEPTH,
@@ -20,10 +27,6 @@ import {
   type RtfParseOptions,
 } from './types.js';
 
-const BRACE_OPEN = 0x7b;
-const BRACE_CLOSE = 0x7d;
-const BACKSLASH = 0x5c;
-const DEADLINE_EVERY = 1 << 20;
 const HEX_VALUES = Int8Array.from({ length: 256 }, (_, b) => hexValue(b));
 
 interface Destination {
@@ -102,34 +105,28 @@ class RtfReader {
   }
 
   read(): RtfDocument {
-    const b = this.b;
-    const n = b.length;
-    let nextCheck = DEADLINE_EVERY;
-    let i = 0;
-    while (i < n) {
-      if (i >= nextCheck) {
-        this.options.checkDeadline?.();
-        nextCheck = i + DEADLINE_EVERY;
-      }
-      const c = b[i]!;
-      if (c === BRACE_OPEN) {
-        this.level++;
-        if (this.level > this.doc.maxGroupDepth) this.doc.maxGroupDepth = this.level;
-        i++;
-      } else if (c === BRACE_CLOSE) {
-        this.isIgnorable = false;
-        this.closeGroup(i);
-        i++;
-      } else if (c === BACKSLASH) {
-        i = isLetter(b[i + 1] ?? 0) ? this.controlWord(i) : this.controlSymbol(i);
-      } else {
-        let j = i + 1;
-        while (j < n && b[j] !== BRACE_OPEN && b[j] !== BRACE_CLOSE && b[j] !== BACKSLASH) j++;
-        this.isIgnorable = false;
-        this.text(i, j);
-        i = j;
-      }
-    }
+    const n = this.b.length;
+    lexRtf(
+      this.b,
+      {
+        openGroup: () => {
+          this.level++;
+          if (this.level > this.doc.maxGroupDepth) this.doc.maxGroupDepth = this.level;
+          return true;
+        },
+        closeGroup: (at) => {
+          this.isIgnorable = false;
+          this.closeGroup(at);
+        },
+        controlWord: (at) => this.controlWord(at),
+        controlSymbol: (at) => this.controlSymbol(at),
+        text: (from, to) => {
+          this.isIgnorable = false;
+          this.text(from, to);
+        },
+      },
+      this.options.checkDeadline,
+    );
     if (this.level > 0) {
       this.note('E_RTF_UNCLOSED_GROUPS', `${this.level} group(s) left open at the end`, n);
       while (this.level > 0) this.closeGroup(n);

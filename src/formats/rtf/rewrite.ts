@@ -6,13 +6,8 @@ import {
   type RtfRewrite,
   type RtfRewriteOptions,
 } from './rewrite-types.js';
-import { isLetter, readControlWord, skipFallback } from './control-word.js';
+import { lexRtf, readControlWord, skipFallback } from './control-word.js';
 import { keptRanges, stitch, unionRanges, type Range } from './ranges.js';
-
-const BRACE_OPEN = 0x7b;
-const BRACE_CLOSE = 0x7d;
-const BACKSLASH = 0x5c;
-const DEADLINE_EVERY = 1 << 20;
 
 interface Group {
   /** Offset of the `{`; -1 for the virtual top level. */
@@ -83,39 +78,35 @@ class Rewriter {
   run(): RtfRewrite {
     const b = this.b;
     const n = b.length;
-    let nextCheck = DEADLINE_EVERY;
-    let i = 0;
-    while (i < n) {
-      if (i >= nextCheck) {
-        this.options.checkDeadline?.();
-        nextCheck = i + DEADLINE_EVERY;
-      }
-      const c = b[i]!;
-      if (c === BRACE_OPEN) {
-        if (this.depth >= this.maxDepth) {
-          this.anomalies.push({
-            code: 'E_LIMIT_RTF_GROUP_DEPTH',
-            message: `groups nested deeper than ${this.maxDepth}`,
-            offset: i,
-          });
-          return { output: b, cuts: [], anomalies: this.anomalies, isComplete: false };
-        }
-        this.open(i);
-        i++;
-      } else if (c === BRACE_CLOSE) {
-        this.isIgnorable = false;
-        if (this.depth > 0) this.close(i);
-        i++;
-      } else if (c === BACKSLASH) {
-        i = isLetter(b[i + 1] ?? 0) ? this.controlWord(i) : this.controlSymbol(i);
-      } else {
-        let j = i + 1;
-        while (j < n && b[j] !== BRACE_OPEN && b[j] !== BRACE_CLOSE && b[j] !== BACKSLASH) j++;
-        this.isIgnorable = false;
-        this.star = -1;
-        i = j;
-      }
-    }
+    const isComplete = lexRtf(
+      b,
+      {
+        openGroup: (at) => {
+          if (this.depth >= this.maxDepth) {
+            this.anomalies.push({
+              code: 'E_LIMIT_RTF_GROUP_DEPTH',
+              message: `groups nested deeper than ${this.maxDepth}`,
+              offset: at,
+            });
+            return false;
+          }
+          this.open(at);
+          return true;
+        },
+        closeGroup: (at) => {
+          this.isIgnorable = false;
+          if (this.depth > 0) this.close(at);
+        },
+        controlWord: (at) => this.controlWord(at),
+        controlSymbol: (at) => this.controlSymbol(at),
+        text: () => {
+          this.isIgnorable = false;
+          this.star = -1;
+        },
+      },
+      this.options.checkDeadline,
+    );
+    if (!isComplete) return { output: b, cuts: [], anomalies: this.anomalies, isComplete: false };
     while (this.depth > 0) this.close(n);
     this.closeLevel(this.top, n);
     const kept = keptRanges(unionRanges(this.ranges), n);

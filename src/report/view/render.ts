@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pageHead } from '../html-parts.js';
 import { VIEW_LABELS, type ViewLabels } from './labels.js';
 import {
   MAX_VIEW_CHARS,
@@ -65,16 +66,12 @@ export function renderSafeView(view: SafeView, options: RenderSafeViewOptions = 
   }
   if (state.isCut) body.push(`<p class="note">${esc(L.textCut)}</p>`);
   return [
-    '<!DOCTYPE html>',
-    `<html lang="${view.lang === 'ja' ? 'ja' : 'en'}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${SAFE_VIEW_CSP}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(`${L.banner.split(' — ')[0]}: ${view.title}`)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
+    ...pageHead(
+      view.lang === 'ja' ? 'ja' : 'en',
+      esc(`${L.banner.split(' — ')[0]}: ${view.title}`),
+      SAFE_VIEW_CSP,
+      STYLE,
+    ),
     '<body>',
     `<header class="banner"><strong>${esc(L.banner)}</strong>${esc(L.bannerDetail)}</header>`,
     '<main>',

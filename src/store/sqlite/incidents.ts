@@ -154,13 +154,24 @@ function definedOnly(patch: IncidentPatch): IncidentPatch {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
 }
 
+function checkLinkIds(incidentId: number, findingIds: readonly number[]): void {
+  checkId('incidentId', incidentId);
+  for (const id of findingIds) checkId('findingId', id);
+}
+
+/** A change of an incident's findings is a change of the incident. */
+function touch(ctx: SqliteContext, incidentId: number): void {
+  ctx
+    .stmt('UPDATE incidents SET updated_at = ? WHERE id = ?')
+    .run(new Date().toISOString(), incidentId);
+}
+
 export function linkFindings(
   ctx: SqliteContext,
   incidentId: number,
   findingIds: readonly number[],
 ): void {
-  checkId('incidentId', incidentId);
-  for (const id of findingIds) checkId('findingId', id);
+  checkLinkIds(incidentId, findingIds);
   ctx.db.transaction(() => {
     if (ctx.stmt('SELECT 1 FROM incidents WHERE id = ?').get(incidentId) === undefined) {
       throw notFound('incident', incidentId);
@@ -173,9 +184,7 @@ export function linkFindings(
       if (exists.get(id) === undefined) throw notFound('finding', id);
       link.run(incidentId, id);
     }
-    ctx
-      .stmt('UPDATE incidents SET updated_at = ? WHERE id = ?')
-      .run(new Date().toISOString(), incidentId);
+    touch(ctx, incidentId);
   })();
 }
 
@@ -184,16 +193,13 @@ export function unlinkFindings(
   incidentId: number,
   findingIds: readonly number[],
 ): void {
-  checkId('incidentId', incidentId);
-  for (const id of findingIds) checkId('findingId', id);
+  checkLinkIds(incidentId, findingIds);
   ctx.db.transaction(() => {
     const drop = ctx.stmt('DELETE FROM incident_findings WHERE incident_id = ? AND finding_id = ?');
     let changes = 0;
     for (const id of findingIds) changes += drop.run(incidentId, id).changes;
     if (changes > 0) {
-      ctx
-        .stmt('UPDATE incidents SET updated_at = ? WHERE id = ?')
-        .run(new Date().toISOString(), incidentId);
+      touch(ctx, incidentId);
     }
   })();
 }

@@ -7,7 +7,15 @@ import {
   type UserRecord,
 } from '../../../store/index.js';
 import type { Route } from '../app.js';
-import { attachment, HttpError, ROLE_RANK, send, sendJson, type RequestContext } from '../http.js';
+import {
+  attachment,
+  HttpError,
+  queryParam,
+  ROLE_RANK,
+  send,
+  sendJson,
+  type RequestContext,
+} from '../http.js';
 import { hashPassword } from '../password.js';
 import { newApiToken } from '../secrets.js';
 import {
@@ -22,8 +30,6 @@ import {
   setStatus,
   type Services,
 } from '../services.js';
-
-const q = (ctx: RequestContext, name: string) => ctx.url.searchParams.get(name) ?? undefined;
 
 /** Users as the API shows them: never the password hash. */
 export function publicUser(u: UserRecord): {
@@ -65,14 +71,14 @@ export function apiRoutes(s: Services): Route[] {
       pattern: /^\/api\/incidents$/,
       role: 'viewer',
       handler: async (ctx) => {
-        const status = q(ctx, 'status');
+        const status = queryParam(ctx, 'status');
         if (status !== undefined && !INCIDENT_STATUSES.includes(status as IncidentStatus))
           throw new HttpError(400, 'unknown status');
         const list = await s.store.listIncidents(
           status ? { status: status as IncidentStatus } : {},
         );
-        const limit = Math.min(Math.max(Number(q(ctx, 'limit') ?? 100) || 100, 1), 1000);
-        const offset = Math.max(Number(q(ctx, 'offset') ?? 0) || 0, 0);
+        const limit = Math.min(Math.max(Number(queryParam(ctx, 'limit') ?? 100) || 100, 1), 1000);
+        const offset = Math.max(Number(queryParam(ctx, 'offset') ?? 0) || 0, 0);
         sendJson(ctx, 200, {
           total: list.length,
           offset,
@@ -113,10 +119,14 @@ export function apiRoutes(s: Services): Route[] {
       handler: async (ctx) => {
         const view = await getView(s, parseId(ctx.params.id));
         const format =
-          q(ctx, 'format') === 'md' ? 'md' : q(ctx, 'format') === 'json' ? 'json' : 'html';
+          queryParam(ctx, 'format') === 'md'
+            ? 'md'
+            : queryParam(ctx, 'format') === 'json'
+              ? 'json'
+              : 'html';
         const file = await s.renderReport(s.store, view, {
           format,
-          lang: q(ctx, 'lang') === 'ja' ? 'ja' : 'en',
+          lang: queryParam(ctx, 'lang') === 'ja' ? 'ja' : 'en',
         });
         send(ctx, 200, file.body, `${file.contentType}; charset=utf-8`, {
           'Content-Disposition': attachment(file.fileName),
@@ -129,11 +139,11 @@ export function apiRoutes(s: Services): Route[] {
       role: 'viewer',
       handler: async (ctx) => {
         const result = await searchFindings(s, {
-          q: q(ctx, 'q'),
-          step: q(ctx, 'step'),
-          severity: q(ctx, 'severity'),
-          rule: q(ctx, 'rule'),
-          host: q(ctx, 'host'),
+          q: queryParam(ctx, 'q'),
+          step: queryParam(ctx, 'step'),
+          severity: queryParam(ctx, 'severity'),
+          rule: queryParam(ctx, 'rule'),
+          host: queryParam(ctx, 'host'),
         });
         sendJson(ctx, 200, result);
       },
@@ -184,7 +194,7 @@ export function apiRoutes(s: Services): Route[] {
       pattern: /^\/api\/audit$/,
       role: 'viewer',
       handler: async (ctx) => {
-        const limit = Math.min(Number(q(ctx, 'limit') ?? 100) || 100, 1000);
+        const limit = Math.min(Number(queryParam(ctx, 'limit') ?? 100) || 100, 1000);
         sendJson(ctx, 200, { entries: await s.store.auth.listAudit({ limit }) });
       },
     },

