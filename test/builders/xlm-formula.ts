@@ -5,7 +5,11 @@
  * parentheses, cell and area references (optionally `Sheet!`-qualified), defined names, built-in
  * functions and commands (PtgFunc / PtgFuncVar with fCeFunc) and calls of user-defined names.
  */
-import { functionNamed, FTAB_USER_DEFINED } from '../../src/formats/biff/index.js';
+import {
+  FORMULA_OPERATOR_PRECEDENCE,
+  functionNamed,
+  FTAB_USER_DEFINED,
+} from '../../src/formats/biff/index.js';
 
 export type Dialect = 5 | 8 | 12;
 
@@ -48,20 +52,7 @@ const BINARY: Record<string, number> = {
   '>': 0x0d,
   '<>': 0x0e,
 };
-const PRECEDENCE: Record<string, number> = {
-  '=': 1,
-  '<>': 1,
-  '<': 1,
-  '>': 1,
-  '<=': 1,
-  '>=': 1,
-  '&': 2,
-  '+': 3,
-  '-': 3,
-  '*': 4,
-  '/': 4,
-  '^': 5,
-};
+const PRECEDENCE = FORMULA_OPERATOR_PRECEDENCE;
 
 const REF = /^(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)(?![A-Za-z0-9_.(])/;
 

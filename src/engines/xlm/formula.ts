@@ -4,6 +4,7 @@
  * cells at run time. Both reference styles are read (A1, and R1C1 with `R[-1]C[2]` offsets resolved
  * against the formula's own cell). Hostile text cannot overflow the stack: nesting is capped.
  */
+import { FORMULA_OPERATOR_PRECEDENCE } from '../../formats/biff/index.js';
 
 export interface CellPos {
   row: number;
@@ -220,20 +221,7 @@ function word(
   return end > i ? { tok: { t: 'id', v: text.slice(i, end) }, end } : undefined;
 }
 
-const PRECEDENCE: Readonly<Record<string, number>> = {
-  '=': 1,
-  '<>': 1,
-  '<': 1,
-  '>': 1,
-  '<=': 1,
-  '>=': 1,
-  '&': 2,
-  '+': 3,
-  '-': 3,
-  '*': 4,
-  '/': 4,
-  '^': 5,
-};
+const PRECEDENCE = FORMULA_OPERATOR_PRECEDENCE;
 
 /**
  * Parses formula text (with or without the leading `=`). `origin` is the cell the formula sits in,

@@ -31,7 +31,13 @@ export {
   workbookTables,
   type BiffTable,
 } from './text.js';
-export { decodeFormula, formatNumber, MAX_FORMULA_TEXT, quote } from './ptg.js';
+export {
+  decodeFormula,
+  FORMULA_OPERATOR_PRECEDENCE,
+  formatNumber,
+  MAX_FORMULA_TEXT,
+  quote,
+} from './ptg.js';
 export type { BiffDialect, DecodedFormula, FormulaEnv } from './ptg.js';
 export { functionAt, functionNamed, FTAB_USER_DEFINED } from './functions.js';
 export type { FunctionInfo } from './functions.js';

@@ -54,6 +54,26 @@ const BINARY_OPERATORS: Readonly<Record<number, string>> = {
   0x11: ':',
 };
 
+/**
+ * Binding strength of the binary operators in formula text, as Excel orders them (comparison <
+ * concatenation `&` < additive < multiplicative < `^`). One table for both directions: the XLM engine
+ * parses formula text with it, and test builders encode formula text to tokens with it.
+ */
+export const FORMULA_OPERATOR_PRECEDENCE: Readonly<Record<string, number>> = {
+  '=': 1,
+  '<>': 1,
+  '<': 1,
+  '>': 1,
+  '<=': 1,
+  '>=': 1,
+  '&': 2,
+  '+': 3,
+  '-': 3,
+  '*': 4,
+  '/': 4,
+  '^': 5,
+};
+
 const LIMITS = {
   5: { rows: 16384, cols: 256 },
   8: { rows: 65536, cols: 256 },
