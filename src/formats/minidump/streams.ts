@@ -15,12 +15,16 @@ import type {
   MinidumpSystemInfo,
 } from './types.js';
 
-/** The bytes of a stream that lie inside the file; a stream cut by the file end is an anomaly. */
+/**
+ * The bytes of a stream that lie inside the file; a stream cut by the file end is an anomaly, and one
+ * shorter than `minSize` (its fixed header) is an anomaly and undefined.
+ */
 export function streamBounds(
   reader: DumpReader,
   stream: MinidumpStream,
+  minSize: number,
   anomalies: Anomaly[],
-): { start: number; end: number } {
+): { start: number; end: number } | undefined {
   const start = Math.min(stream.rva, reader.length);
   const end = Math.min(stream.rva + stream.size, reader.length);
   if (stream.rva + stream.size > reader.length) {
@@ -32,6 +36,10 @@ export function streamBounds(
         stream.name,
       ),
     );
+  }
+  if (end - start < minSize) {
+    anomalies.push(anomaly('E_MINIDUMP_SHORT_STREAM', `${stream.name} is too short`, start));
+    return undefined;
   }
   return { start, end };
 }
@@ -112,11 +120,9 @@ export function readMemory64List(
   maxRegions: number,
   anomalies: Anomaly[],
 ): MemoryRegion[] {
-  const { start, end } = streamBounds(reader, stream, anomalies);
-  if (end - start < 16) {
-    anomalies.push(anomaly('E_MINIDUMP_SHORT_STREAM', `${stream.name} is too short`, start));
-    return [];
-  }
+  const bounds = streamBounds(reader, stream, 16, anomalies);
+  if (!bounds) return [];
+  const { start, end } = bounds;
   const declared = reader.u64(start);
   let offset = toSafeNumber(reader.u64(start + 8));
   const count = entryCount(
@@ -149,11 +155,9 @@ export function readMemoryList(
   maxRegions: number,
   anomalies: Anomaly[],
 ): MemoryRegion[] {
-  const { start, end } = streamBounds(reader, stream, anomalies);
-  if (end - start < 4) {
-    anomalies.push(anomaly('E_MINIDUMP_SHORT_STREAM', `${stream.name} is too short`, start));
-    return [];
-  }
+  const bounds = streamBounds(reader, stream, 4, anomalies);
+  if (!bounds) return [];
+  const { start, end } = bounds;
   const declared = BigInt(reader.u32(start));
   const count = entryCount(
     declared,
@@ -184,11 +188,9 @@ export function readMemoryInfoList(
   maxRegions: number,
   anomalies: Anomaly[],
 ): MemoryInfo[] {
-  const { start, end } = streamBounds(reader, stream, anomalies);
-  if (end - start < 16) {
-    anomalies.push(anomaly('E_MINIDUMP_SHORT_STREAM', `${stream.name} is too short`, start));
-    return [];
-  }
+  const bounds = streamBounds(reader, stream, 16, anomalies);
+  if (!bounds) return [];
+  const { start, end } = bounds;
   const headerSize = reader.u32(start);
   const entrySize = reader.u32(start + 4);
   if (headerSize < 16 || entrySize < MEMORY_INFO_SIZE) {
@@ -233,11 +235,9 @@ export function readModuleList(
   maxModules: number,
   anomalies: Anomaly[],
 ): MinidumpModule[] {
-  const { start, end } = streamBounds(reader, stream, anomalies);
-  if (end - start < 4) {
-    anomalies.push(anomaly('E_MINIDUMP_SHORT_STREAM', `${stream.name} is too short`, start));
-    return [];
-  }
+  const bounds = streamBounds(reader, stream, 4, anomalies);
+  if (!bounds) return [];
+  const { start, end } = bounds;
   const count = entryCount(
     BigInt(reader.u32(start)),
     end - start - 4,
@@ -277,11 +277,8 @@ export function readSystemInfo(
   stream: MinidumpStream,
   anomalies: Anomaly[],
 ): MinidumpSystemInfo | undefined {
-  const { start, end } = streamBounds(reader, stream, anomalies);
-  if (end - start < SYSTEM_INFO_SIZE) {
-    anomalies.push(anomaly('E_MINIDUMP_SHORT_STREAM', `${stream.name} is too short`, start));
-    return undefined;
-  }
+  const start = streamBounds(reader, stream, SYSTEM_INFO_SIZE, anomalies)?.start;
+  if (start === undefined) return undefined;
   return {
     processorArchitecture: reader.u16(start),
     processorLevel: reader.u16(start + 2),
