@@ -1,12 +1,21 @@
 /**
- * Host triage throughput on one core: `triageInput` (parse + EmoCheck v1–v5 + emoguard's checks) over
- * snapshots the size collect.ps1 writes for a real workstation — 180 processes, 280 services, 180 tasks,
- * 40 Run/Explorer values, 3,000 files and folders, 3,500 System32 names, 800 known folders (~0.9 MB of
- * compact JSON each) — one in ten infected with one Emotet generation. The target is 10,000 snapshots a minute.
- * Reports snapshots/s (and /min of wall and of CPU time in the notes), MB/s and peak RSS.
+ * Host triage throughput: `triageInput` (parse + EmoCheck v1–v5 + emoguard's checks) in process on one
+ * core, then `emoguard triage --json --no-store DIR` (worker threads on all cores) over a folder of small
+ * snapshots (the builders' clean host, ~10 KB) and one of snapshots the size collect.ps1 writes for a real
+ * workstation — 180 processes, 280 services, 180 tasks, 40 Run/Explorer values, 3,000 files and folders,
+ * 3,500 System32 names, 800 known folders (~0.8 MB of compact JSON each) — one in ten infected with one
+ * Emotet generation. The target is 10,000 snapshots a minute. Reports snapshots/s, MB/s and peak RSS of
+ * the in-process run; the notes give /min of wall and of CPU time for each run (on a shared machine wall
+ * time counts other processes' load too).
  *
- * Env: BENCH_SNAPSHOTS=<n> (default 3,000).
+ * Env: BENCH_SNAPSHOTS=<n> in process (default 3,000), BENCH_CLI_SNAPSHOTS=<n> per CLI folder (default
+ * 1,000; 0 skips the CLI runs), BENCH_EMOGUARD=<launcher> (default bin/emoguard, which runs dist/: build
+ * first; a .mjs/.js file is run with this node).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { triageInput } from '../src/engines/triage/index.js';
 import {
   buildCleanSnapshot,
@@ -24,6 +33,7 @@ import {
 import {
   benchResult,
   MB,
+  REPO_ROOT,
   seededRandom,
   measure,
   positiveIntEnv,
@@ -117,6 +127,63 @@ export function workstation(index: number, random: () => number): SnapshotSpec {
   };
 }
 
+interface CliRun {
+  label: string;
+  count: number;
+  mb: number;
+  wall: number;
+  cpu: number;
+  rssMb: number;
+}
+
+/** `emoguard triage --json --no-store DIR` under GNU time: wall, user+sys CPU and peak RSS. */
+function runCli(label: string, snapshots: readonly Uint8Array[], count: number): CliRun {
+  const dir = mkdtempSync(join(tmpdir(), 'emoguard-bench-triage-'));
+  try {
+    let bytes = 0;
+    for (let i = 0; i < count; i++) {
+      const input = snapshots[i % snapshots.length]!;
+      writeFileSync(join(dir, `ws-${String(i).padStart(6, '0')}.json`), input);
+      bytes += input.length;
+    }
+    const launcher = process.env.BENCH_EMOGUARD || join(REPO_ROOT, 'bin', 'emoguard');
+    const command = /\.m?js$/.test(launcher) ? [process.execPath, launcher] : [launcher];
+    const timeFile = join(dir, 'time.txt');
+    const r = spawnSync(
+      '/usr/bin/time',
+      ['-f', '%e %U %S %M', '-o', timeFile, ...command, 'triage', '--json', '--no-store', dir],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 },
+    );
+    if (r.status !== 0 && r.status !== 1) {
+      throw new Error(`emoguard triage failed (${r.status}): ${String(r.stderr).slice(-2000)}`);
+    }
+    const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8')
+      .trim()
+      .split('\n')
+      .at(-1)! // after "Command exited with non-zero status 1" (Emotet found: exit 1)
+      .split(/\s+/)
+      .map(Number);
+    return {
+      label,
+      count,
+      mb: bytes / MB,
+      wall: wall!,
+      cpu: user! + sys!,
+      rssMb: rssKb! / 1024,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function cliNote(r: CliRun): string {
+  const perMin = (n: number) => Math.round((r.count / n) * 60).toLocaleString('en-US');
+  return (
+    `CLI ${r.label} (${(r.mb / r.count).toFixed(3)} MB each, ${r.count}): ${perMin(r.wall)}/min wall, ` +
+    `${perMin(r.cpu)} per CPU-minute, ${(r.mb / r.wall).toFixed(1)} MB/s, peak RSS ${Math.round(r.rssMb)} MiB`
+  );
+}
+
 export async function run(): Promise<BenchResult> {
   const count = positiveIntEnv('BENCH_SNAPSHOTS', DEFAULT_SNAPSHOTS);
   const random = seededRandom(0x7a1a);
@@ -141,6 +208,17 @@ export async function run(): Promise<BenchResult> {
       }
     }
   });
+  const cliCount = Number(process.env.BENCH_CLI_SNAPSHOTS ?? 1_000);
+  const cli: CliRun[] = [];
+  if (cliCount > 0) {
+    const small = Array.from({ length: DISTINCT }, (_, i) => {
+      const spec = buildCleanSnapshot({ hostname: `PC-${String(i).padStart(5, '0')}` });
+      return new TextEncoder().encode(
+        JSON.stringify(i % 10 === 0 ? TRAITS[(i / 10) % TRAITS.length]!(spec) : spec),
+      );
+    });
+    cli.push(runCli('small', small, cliCount), runCli('workstation', pool, cliCount));
+  }
   const perMinute = (count / seconds) * 60;
   // On a shared machine wall time counts other processes' load too; CPU time is this process's own work
   // (main thread plus V8's GC helpers).
@@ -155,6 +233,7 @@ export async function run(): Promise<BenchResult> {
       `${Math.round(perMinute).toLocaleString('en-US')} snapshots/min wall, ` +
       `${Math.round(perCpuMinute).toLocaleString('en-US')} per CPU-minute (target 10,000/min); ` +
       `${(totalBytes(pool) / DISTINCT / MB).toFixed(2)} MB per snapshot; ` +
-      `${infected} infected, ${findings} findings`,
+      `${infected} infected, ${findings} findings (in process, one core); ` +
+      `${availableParallelism()} cores; ${cli.map(cliNote).join('; ')}`,
   });
 }

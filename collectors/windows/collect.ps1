@@ -12,7 +12,8 @@
       - files one and two levels below each profile's %LOCALAPPDATA% and %APPDATA%, Temp, the system
         profile, and SysWOW64 (System32 on 32-bit Windows) with sizes, times and whether they start "MZ";
       - names and sizes of the executables and DLLs in System32 (EmoCheck v3's dictionary);
-      - folder names under %APPDATA% and Program Files (EmoCheck v4's allowlist).
+      - folder names under %APPDATA% and Program Files (EmoCheck v4's allowlist);
+      - the IP addresses and MAC of each IP-enabled network adapter (as ipconfig /all shows them).
     Schema: collectors/README.md. PowerShell 5.1 and later. Run it elevated in 64-bit PowerShell to see
     every process path, every loaded user hive and the real System32.
 
@@ -298,6 +299,26 @@ function Get-KnownFolders {
     return , @($names)
 }
 
+# --- network addresses (what ipconfig /all shows: IP-enabled adapters, their addresses and MAC) --------
+# Proxy, Zeek and Suricata logs name a client by address only; emoguard maps those findings to this host
+# by the addresses it held at collection time (DHCP moves them).
+function Get-NetworkAddresses {
+    $list = New-Object System.Collections.Generic.List[object]
+    try {
+        $adapters = @(Get-CimInstance -ClassName Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE')
+    } catch {
+        $script:warnings.Add('network: ' + $_.Exception.Message)
+        return , $list
+    }
+    foreach ($adapter in $adapters) {
+        foreach ($ip in @($adapter.IPAddress)) {
+            if (-not $ip) { continue }
+            $list.Add([ordered]@{ ip = [string]$ip; mac = [string]$adapter.MACAddress; interface = [string]$adapter.Description })
+        }
+    }
+    return , $list
+}
+
 # --- the snapshot --------------------------------------------------------------------------------------
 $profiles = Get-ProfilePaths
 $arch = 'x86'
@@ -316,6 +337,7 @@ $snapshot = [ordered]@{
     files          = (Get-FileSnapshot $profiles)
     system32       = (Get-System32List)
     knownFolders   = (Get-KnownFolders $profiles)
+    network        = [ordered]@{ addresses = (Get-NetworkAddresses) }
     collector      = [ordered]@{ name = 'collect.ps1'; version = '1'; warnings = $script:warnings }
 }
 

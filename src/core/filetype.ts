@@ -14,6 +14,7 @@ export const FILE_TYPES = [
   'fat', // FAT12/16/32 volume image (.img), plain or behind an MBR partition table
   'rtf',
   'sylk', // Excel SYLK (.slk): XLM formulas in text
+  'biff', // Excel 2.x–4.0 file (BIFF2/3/4 records, no compound file): .xlm macro sheets, .xls, .xlw
   'activemime', // MSO ActiveMime blob (editdata.mso in MHTML / Word 2003 XML), zlib-compressed OLE
   'pdf',
   'pe',
@@ -34,6 +35,8 @@ export const FILE_TYPES = [
   'log', // text logs with a known header (Zeek TSV, Squid access.log)
   'host-snapshot', // host state for triage (collectors/windows/collect.ps1, Custom.Emoguard.HostSnapshot)
   'minidump',
+  'memory-image', // raw physical memory (winpmem/DumpIt .raw/.mem): no magic, chosen by name/size/flag
+  'cape-memory', // CAPE/Cuckoo 2.x process memory dump: <QIIII> region records, no magic
   'pcap',
   'pcapng',
   'text',

@@ -25,6 +25,12 @@ export interface Limits {
   maxEvidenceChars: number;
   /** Characters of extracted code (macros, decoded scripts) kept per item. */
   maxExtractedChars: number;
+  /**
+   * Bytes shared by consecutive chunks of a streamed memory image or dump (apps/scan-runner/large-file):
+   * the longest YARA match or C2 table sure to be seen whole across a chunk edge. Stops evasion by
+   * placing a signature across the 64 MiB boundary the scanner is known to cut at.
+   */
+  maxMatchBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -39,6 +45,7 @@ export const MAX_TIME_PER_INPUT_MS = 120_000;
 export const MAX_FINDINGS_PER_ARTIFACT = 500;
 export const MAX_EVIDENCE_CHARS = 512;
 export const MAX_EXTRACTED_CHARS = 1 * MiB;
+export const MAX_MATCH_BYTES = 1 * MiB;
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDepth: MAX_DEPTH,
@@ -51,6 +58,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxFindingsPerArtifact: MAX_FINDINGS_PER_ARTIFACT,
   maxEvidenceChars: MAX_EVIDENCE_CHARS,
   maxExtractedChars: MAX_EXTRACTED_CHARS,
+  maxMatchBytes: MAX_MATCH_BYTES,
 });
 
 export const LIMIT_NAMES = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];

@@ -156,6 +156,14 @@ export interface Store {
     batch: readonly IntelInput[],
     options?: { importedAt?: Date },
   ): Promise<IntelImportResult>;
+  /**
+   * A whole feed, batch by batch, in one transaction with `importIntel`'s rules: a bad row or a failing
+   * source writes nothing. Nothing else may use the store until it resolves.
+   */
+  importIntelStream(
+    batches: AsyncIterable<IntelBatch> | Iterable<IntelBatch>,
+    options?: { importedAt?: Date },
+  ): Promise<IntelImportResult>;
   /** In insertion order. Expired rows are included unless `activeOnly`. */
   listIntel(query?: IntelQuery): Promise<IntelRecord[]>;
   intelStats(options?: { now?: Date }): Promise<IntelStats>;
@@ -431,6 +439,32 @@ export interface IntelInput {
   /** After this `expireIntel` removes the row and `loadIntel` leaves it out. */
   expiresAt?: Date;
 }
+
+/** The order of an indicator's values in `IntelRows.cells`. */
+export const INTEL_ROW_COLUMNS = [
+  'type',
+  'value',
+  'source',
+  'firstSeen',
+  'lastSeen',
+  'confidence',
+  'tags',
+  'malware',
+  'reference',
+  'expiresAt',
+] as const;
+
+/**
+ * Indicators in their stored form, row-major, without an object per row (what `intel import` hands
+ * over from its parsing thread): INTEL_ROW_COLUMNS.length cells per row; times as ISO-8601 text as
+ * `Date.toISOString()` writes it, tags as the JSON text of a string array, null for an absent field.
+ */
+export interface IntelRows {
+  rows: number;
+  cells: readonly (string | number | null)[];
+}
+
+export type IntelBatch = readonly IntelInput[] | IntelRows;
 
 export interface IntelRecord {
   id: number;

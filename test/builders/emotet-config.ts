@@ -66,6 +66,17 @@ function modulus(bits: number, seed: number): Uint8Array {
   return n;
 }
 
+/** PKCS#1 RSAPublicKey (RFC 8017 A.1.1) for an RSA key of `bits`: 106 bytes for RSA-768, as Emotet's .data blob holds it. */
+export function buildRsaPkcs1(bits: number, seed: number): Uint8Array {
+  return der(
+    0x30,
+    concatBytes([
+      der(0x02, concatBytes([new Uint8Array([0]), modulus(bits, seed)])),
+      der(0x02, new Uint8Array([1, 0, 1])),
+    ]),
+  );
+}
+
 /** DER SubjectPublicKeyInfo for an RSA key of `bits` (exponent 65537), as Emotet epochs 1–3 embed it. */
 export function buildRsaSpki(bits: number, seed: number): Uint8Array {
   const n = modulus(bits, seed);
@@ -111,16 +122,51 @@ export function buildEccKeyBlob(magic: 'ECK1' | 'ECS1', seed: number, valid = tr
   return blob;
 }
 
+/**
+ * Emotet's encrypted blob (CAPE's Emotet parser): a u32 XOR key, the plaintext length XOR the key, then
+ * the plaintext XORed with the key dword by dword (little-endian; a last partial dword too).
+ */
+export function buildXorBlob(plain: Uint8Array, key: number): Uint8Array {
+  const out = new Uint8Array(8 + plain.length);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, key >>> 0, true);
+  v.setUint32(4, (plain.length ^ key) >>> 0, true);
+  const k = [key & 0xff, (key >>> 8) & 0xff, (key >>> 16) & 0xff, key >>> 24];
+  plain.forEach((b, i) => (out[8 + i] = b ^ k[i & 3]!));
+  return out;
+}
+
+/** The plaintext of an epoch 4/5 C2 list: 8-byte entries, address and port big-endian, then the flag. */
+export function buildC2ListBigEndian(entries: readonly C2Spec[]): Uint8Array {
+  const bytes = new Uint8Array(entries.length * 8);
+  const view = new DataView(bytes.buffer);
+  entries.forEach((e, i) => {
+    const [a, b, c, d] = e.ip.split('.').map(Number) as [number, number, number, number];
+    view.setUint32(i * 8, ((a << 24) | (b << 16) | (c << 8) | d) >>> 0, false);
+    view.setUint16(i * 8 + 4, e.port, false);
+    view.setUint16(i * 8 + 6, e.flag ?? 1, false);
+  });
+  return bytes;
+}
+
+/** An encrypted C2 list blob as epoch 4/5 32-bit loaders keep it in .data. */
+export function buildEncryptedC2List(entries: readonly C2Spec[], key: number): Uint8Array {
+  return buildXorBlob(buildC2ListBigEndian(entries), key);
+}
+
 export interface PeSection {
   name: string;
   data: Uint8Array;
 }
 
 /**
- * A minimal PE32 DLL image: DOS header, "PE\0\0", COFF header, optional header and section table, then
+ * A minimal PE32 (or PE32+ for `x64`) DLL image: DOS header, "PE\0\0", COFF header, optional header and section table, then
  * each section's raw data at 0x200 file alignment. Enough for content sniffing and for carrying data.
  */
-export function buildPe(sections: readonly PeSection[]): Uint8Array {
+export function buildPe(
+  sections: readonly PeSection[],
+  machine: 'x86' | 'x64' = 'x86',
+): Uint8Array {
   const align = (n: number) => Math.ceil(n / 0x200) * 0x200;
   const headers = 0x200;
   let raw = headers;
@@ -134,15 +180,17 @@ export function buildPe(sections: readonly PeSection[]): Uint8Array {
   bytes.set([0x4d, 0x5a], 0);
   v.setUint32(0x3c, 0x80, true);
   bytes.set([0x50, 0x45, 0, 0], 0x80);
-  v.setUint16(0x84, 0x14c, true); // IMAGE_FILE_MACHINE_I386
+  const is64 = machine === 'x64';
+  const optional = is64 ? 0xf0 : 0xe0;
+  v.setUint16(0x84, is64 ? 0x8664 : 0x14c, true); // IMAGE_FILE_MACHINE_AMD64 / I386
   v.setUint16(0x86, sections.length, true);
-  v.setUint16(0x94, 0xe0, true); // SizeOfOptionalHeader
-  v.setUint16(0x96, 0x2102, true); // EXECUTABLE_IMAGE | 32BIT_MACHINE | DLL
-  v.setUint16(0x98, 0x10b, true); // PE32 magic
+  v.setUint16(0x94, optional, true); // SizeOfOptionalHeader
+  v.setUint16(0x96, is64 ? 0x2022 : 0x2102, true); // EXECUTABLE_IMAGE | (LARGE_ADDRESS_AWARE | 32BIT_MACHINE) | DLL
+  v.setUint16(0x98, is64 ? 0x20b : 0x10b, true); // PE32+ / PE32 magic
   v.setUint32(0x98 + 32, 0x1000, true); // SectionAlignment
   v.setUint32(0x98 + 36, 0x200, true); // FileAlignment
   placed.forEach((s, i) => {
-    const at = 0x98 + 0xe0 + i * 40;
+    const at = 0x98 + optional + i * 40;
     bytes.set(new TextEncoder().encode(s.name.slice(0, 8)), at);
     v.setUint32(at + 8, s.data.length, true);
     v.setUint32(at + 12, 0x1000 * (i + 1), true);

@@ -14,6 +14,7 @@ import {
   withEmotetV4,
   withEmotetV4Service,
   withEmotetV5,
+  withNetwork,
   withWmiPowerShell,
   type SnapshotSpec,
 } from './host-snapshot.js';
@@ -49,6 +50,7 @@ function expected(spec: SnapshotSpec) {
       isPe: null,
       ...f,
     })),
+    network: { addresses: spec.network?.addresses ?? [] },
     source: 'snapshot',
   };
 }
@@ -62,6 +64,7 @@ const TRAITS: [string, (s: SnapshotSpec) => SnapshotSpec][] = [
   ['v4 service', withEmotetV4Service],
   ['v5', (s) => withEmotetV5(s)],
   ['wmi powershell', (s) => withWmiPowerShell(s)],
+  ['network addresses', (s) => withNetwork(s)],
 ];
 
 describe('builders/host-snapshot round trip', () => {

@@ -331,6 +331,25 @@ export function withWmiPowerShell(
   };
 }
 
+/** The office LAN address (RFC 1918) and adapter collect.ps1 reads from Win32_NetworkAdapterConfiguration. */
+export const HOST_IP = '192.168.10.25';
+export const HOST_MAC = '00:15:5d:01:02:03';
+
+/** The host's adapter addresses (`network.addresses`), as collect.ps1 writes them. */
+export function withNetwork(
+  spec: SnapshotSpec,
+  addresses: { ip: string; mac?: string; interface?: string }[] = [
+    { ip: HOST_IP, mac: HOST_MAC, interface: 'Intel(R) Ethernet Connection I219-LM' },
+    {
+      ip: 'fe80::215:5dff:fe01:203',
+      mac: HOST_MAC,
+      interface: 'Intel(R) Ethernet Connection I219-LM',
+    },
+  ],
+): SnapshotSpec {
+  return { ...spec, network: { addresses } };
+}
+
 export function snapshotJson(spec: unknown): string {
   return JSON.stringify(spec, null, 1);
 }

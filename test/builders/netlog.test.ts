@@ -55,6 +55,15 @@ test('buildZeekTsv: every Zeek log round-trips through the TSV reader, unset fie
       rx_hosts: ['10.0.0.5'],
       md5: 'ef'.repeat(16),
     },
+    dhcp: {
+      ts: T0,
+      uids: ['C4'],
+      mac: '00:11:22:33:44:55',
+      host_name: 'PC-SALES-01',
+      assigned_addr: '10.0.0.5',
+      lease_time: 86400,
+      msg_types: ['REQUEST', 'ACK'],
+    },
     smtp: {
       ts: T0,
       uid: 'C3',

@@ -5,10 +5,26 @@
  * Squid's native access.log and a proxy CSV. Inert values only: TEST-NET addresses, example.* names.
  */
 
-export type ZeekLog = 'conn' | 'http' | 'dns' | 'ssl' | 'files' | 'files-legacy' | 'smtp';
+export type ZeekLog = 'conn' | 'http' | 'dns' | 'ssl' | 'files' | 'files-legacy' | 'smtp' | 'dhcp';
 
 /** Field names and Zeek types of each log, as Zeek 6 writes them (files-legacy: Zeek 4). */
 export const ZEEK_SCHEMAS: Record<ZeekLog, [string, string][]> = {
+  // base/protocols/dhcp/main.zeek (Zeek 6): one record per DHCP exchange.
+  dhcp: [
+    ['ts', 'time'],
+    ['uids', 'set[string]'],
+    ['client_addr', 'addr'],
+    ['server_addr', 'addr'],
+    ['mac', 'string'],
+    ['host_name', 'string'],
+    ['client_fqdn', 'string'],
+    ['domain', 'string'],
+    ['requested_addr', 'addr'],
+    ['assigned_addr', 'addr'],
+    ['lease_time', 'interval'],
+    ['msg_types', 'vector[string]'],
+    ['duration', 'interval'],
+  ],
   conn: [
     ['ts', 'time'],
     ['uid', 'string'],

@@ -95,6 +95,12 @@ export interface XlsxSpec {
   ddeLinks?: { service: string; topic: string }[];
   /** Cell formulas of sheet1 (without the leading =, as xlsx stores them). */
   formulas?: string[];
+  /** Raw XML after sheet1's sheetData (dataValidations, conditionalFormatting …), written as is. */
+  sheetXmlAfterData?: string;
+  /** Raw XML of the workbook's definedNames element, written as is. */
+  definedNamesXml?: string;
+  /** Raw externalLink part bodies (inside `<externalLink>`), written as is after `ddeLinks`. */
+  externalLinksXml?: string[];
 }
 
 export function buildXlsx(spec: XlsxSpec): Uint8Array {
@@ -102,15 +108,19 @@ export function buildXlsx(spec: XlsxSpec): Uint8Array {
     (f, i) => `<c r="A${i + 1}"><f>${xmlEscape(f)}</f><v>0</v></c>`,
   );
   const files: Record<string, string | Uint8Array> = {
-    'xl/workbook.xml': `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    'xl/worksheets/sheet1.xml': `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">${cells.join('')}</row></sheetData></worksheet>`,
+    'xl/workbook.xml': `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>${spec.definedNamesXml ?? ''}</workbook>`,
+    'xl/worksheets/sheet1.xml': `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">${cells.join('')}</row></sheetData>${spec.sheetXmlAfterData ?? ''}</worksheet>`,
   };
   const workbookRels: OoxmlRelSpec[] = [
     { id: 'rId1', type: `${REL}/worksheet`, target: 'worksheets/sheet1.xml' },
   ];
-  (spec.ddeLinks ?? []).forEach((link, i) => {
+  const links = (spec.ddeLinks ?? []).map(
+    (link) =>
+      `<ddeLink ddeService="${xmlEscape(link.service)}" ddeTopic="${xmlEscape(link.topic)}"><ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink>`,
+  );
+  [...links, ...(spec.externalLinksXml ?? [])].forEach((body, i) => {
     files[`xl/externalLinks/externalLink${i + 1}.xml`] =
-      `<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="${xmlEscape(link.service)}" ddeTopic="${xmlEscape(link.topic)}"><ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink></externalLink>`;
+      `<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${body}</externalLink>`;
     workbookRels.push({
       id: `rId${i + 2}`,
       type: `${REL}/externalLink`,

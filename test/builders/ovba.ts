@@ -37,6 +37,8 @@ export interface DirModuleSpec {
 
 export interface DirSpec {
   codePage?: number;
+  /** PROJECTSYSKIND: 0 Win16, 1 Win32 (default), 2 Mac, 3 Win64. */
+  sysKind?: number;
   projectName?: string;
   /** Emit PROJECTCOMPATVERSION (0x004A), written by newer Office only. */
   hasCompatVersion?: boolean;
@@ -50,7 +52,7 @@ export interface DirSpec {
 
 /** A decompressed dir stream as Office lays it out (MS-OVBA 2.3.4.2). */
 export function buildDir(spec: DirSpec): Uint8Array {
-  const parts: Uint8Array[] = [dirRecord(0x0001, u32(1))];
+  const parts: Uint8Array[] = [dirRecord(0x0001, u32(spec.sysKind ?? 1))];
   if (spec.hasCompatVersion) parts.push(dirRecord(0x004a, u32(0x00000002)));
   parts.push(
     dirRecord(0x0002, u32(0x409)),

@@ -56,6 +56,12 @@ export interface PcodeProjectSpec {
   staleIdentifiers?: string[];
   /** PROJECTCODEPAGE for names, literals and source; default 1252 (932 for Japanese macros). */
   codePage?: number;
+  /** PROJECTSYSKIND of the dir stream (3: 64-bit Office). */
+  sysKind?: number;
+  /** `_VBA_PROJECT` Reserved3; 0x000E marks a big-endian (Mac) cache. Default 0x0003. */
+  reserved3?: number;
+  /** The word after 0xCAFE in each line directory; public notes skip it. Default 0x0001. */
+  directoryWord?: number;
 }
 
 /** Text in the project code page (MBCS), as VBA stores literals and source. */
@@ -114,7 +120,12 @@ function identifierRecord(name: string, index: number): Uint8Array {
 /** The `_VBA_PROJECT` stream with its cache (or, for version 0xFFFF, the bare 7-byte header). */
 export function buildVbaProjectStream(spec: PcodeProjectSpec, identifiers: string[]): Uint8Array {
   const version = spec.version ?? VBA7_VERSION;
-  const header = concatBytes([u16(0x61cc), u16(version), new Uint8Array([0]), u16(0x0003)]);
+  const header = concatBytes([
+    u16(0x61cc),
+    u16(version),
+    new Uint8Array([0]),
+    u16(spec.reserved3 ?? 0x0003),
+  ]);
   if (version === 0xffff) return header;
   const libid =
     '*\\G{000204EF-0000-0000-C000-000000000046}#4.2#9#C:\\Program Files\\Common Files\\Microsoft Shared\\VBA\\VBA7.1\\VBE7.DLL#Visual Basic For Applications';
@@ -183,6 +194,7 @@ export function buildPcodeModuleStream(
   compiledFrom: string,
   ids: Map<string, number>,
   codePage = 1252,
+  directoryWord = 0x0001,
 ): { bytes: Uint8Array; textOffset: number } {
   const encode = encoderFor(codePage);
   const lines = bodyLines(compiledFrom).map((l) => compileLine(l, ids, encode));
@@ -222,7 +234,8 @@ export function buildPcodeModuleStream(
     fill(128, 0xff),
   ]);
   const directory = concatBytes([
-    new Uint8Array([0xfe, 0xca, 0x01, 0x00]),
+    new Uint8Array([0xfe, 0xca]),
+    u16(directoryWord),
     u16(lines.length),
     ...records,
     u32(0xffffffff),
@@ -256,7 +269,7 @@ export function buildPcodeProject(spec: PcodeProjectSpec): BuiltPcodeProject {
     const withCache =
       spec.version === 0xffff
         ? { bytes: new Uint8Array(0), textOffset: 0 }
-        : buildPcodeModuleStream(m.compiledFrom ?? m.source, ids, codePage);
+        : buildPcodeModuleStream(m.compiledFrom ?? m.source, ids, codePage, spec.directoryWord);
     streams.push({
       path: `${base}VBA/${m.name}`,
       data: concatBytes([withCache.bytes, compressOvba(encoderFor(codePage)(source))]),
@@ -269,7 +282,13 @@ export function buildPcodeProject(spec: PcodeProjectSpec): BuiltPcodeProject {
   }
   streams.push({
     path: `${base}VBA/dir`,
-    data: compressOvba(buildDir({ codePage, modules: dirModules })),
+    data: compressOvba(
+      buildDir({
+        codePage,
+        modules: dirModules,
+        ...(spec.sysKind ? { sysKind: spec.sysKind } : {}),
+      }),
+    ),
   });
   streams.push({ path: `${base}VBA/_VBA_PROJECT`, data: buildVbaProjectStream(spec, identifiers) });
   const project = spec.modules

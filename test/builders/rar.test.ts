@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseRar, readRarEntry } from '../../src/formats/rar/index.js';
+import { extractRar, parseRar, readRarEntry } from '../../src/formats/rar/index.js';
 import { sniffType } from '../../src/formats/sniff/index.js';
 import { buildRar4, buildRar5 } from './rar.js';
 
@@ -43,3 +43,17 @@ for (const [version, build] of [
     for (let cut = 0; cut <= bytes.length; cut++) parseRar(bytes.subarray(0, cut));
   });
 }
+
+test('rar5 builder round trip with real AES: the encryption record parses, unrar opens it with the password', async () => {
+  const bytes = buildRar5([{ name: 'a.lnk', data: 'secret', password: 'pw' }], {
+    headerPassword: 'pw',
+  });
+  const r = parseRar(bytes);
+  assert.equal(r.isHeaderEncrypted, true);
+  assert.equal(r.headerCrypt?.kdfCount, 4);
+  const out = await extractRar(bytes, { password: 'pw', select: () => true, maxBytes: () => 100 });
+  assert.deepEqual(
+    out.members.map((m) => [m.name, new TextDecoder().decode(m.bytes)]),
+    [['a.lnk', 'secret']],
+  );
+});

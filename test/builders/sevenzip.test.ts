@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { parseSevenZip, readSevenZipFolder } from '../../src/formats/sevenzip/index.js';
 import { HeaderReader } from '../../src/formats/sevenzip/header.js';
 import { sniffType } from '../../src/formats/sniff/index.js';
-import { buildEncryptedHeaderSevenZip, buildSevenZip, number7z } from './sevenzip.js';
+import { deriveAesKey } from '../../src/formats/sevenzip/aes.js';
+import {
+  buildEncryptedHeaderSevenZip,
+  buildEncryptedSevenZip,
+  buildSevenZip,
+  number7z,
+  sevenZipAesKey,
+} from './sevenzip.js';
 
 const FILES = [
   { name: 'invoice.lnk', data: 'shortcut' },
@@ -42,4 +49,28 @@ test('7z builder: encrypted header (-mhe=on shape) → isHeaderEncrypted, no nam
   assert.equal(a.isHeaderEncrypted, true);
   assert.deepEqual(a.entries, []);
   assert.deepEqual(a.anomalies, []);
+});
+
+test('7z AES builder round trip: plain and encrypted headers open with the password, CRCs checked', () => {
+  for (const encryptHeader of [false, true]) {
+    const bytes = buildEncryptedSevenZip({ files: FILES, password: 'パス123', encryptHeader });
+    const a = parseSevenZip(bytes, { passwords: ['wrong', 'パス123'] });
+    assert.deepEqual(a.anomalies, []);
+    assert.equal(a.isHeaderEncrypted, encryptHeader);
+    const out = readSevenZipFolder(bytes, a, 0, { passwords: ['nope', 'パス123'] });
+    assert.equal(a.password, 'パス123');
+    assert.deepEqual(
+      a.entries.map((e) => [
+        e.name,
+        new TextDecoder().decode(out.subarray(e.offsetInFolder, e.offsetInFolder + e.size)),
+      ]),
+      FILES.map((f) => [f.name, f.data]),
+    );
+  }
+});
+
+test('7z AES builder: the reference key derivation equals the reader’s batched one', () => {
+  const salt = Uint8Array.of(1, 2, 3, 4);
+  const fast = deriveAesKey('secret', { numCyclesPower: 7, salt, iv: new Uint8Array(16) });
+  assert.deepEqual(fast, sevenZipAesKey('secret', salt, 7));
 });

@@ -3,6 +3,7 @@
  * "encoded" header; and the shape of `7z a -p -mhe=on` (an encoded header behind an AES-256 coder) with
  * random bytes for the ciphertext, since only its detection is tested. CRCs are real, so 7-Zip lists it.
  */
+import { createCipheriv, createHash } from 'node:crypto';
 import { crc32 } from '../../src/formats/zip/index.js';
 import { concatBytes, u32le, u64le, utf16 } from './bytes.js';
 
@@ -115,4 +116,124 @@ export function buildEncryptedHeaderSevenZip(): Uint8Array {
   const cipher = Uint8Array.from({ length: 256 }, (_, i) => (i * 131 + 7) & 0xff);
   const encoded = concatBytes([Uint8Array.of(0x17), streamsInfo(0, cipher.length, AES_CODER, 200)]);
   return concatBytes([signatureHeader(cipher.length, encoded), cipher, encoded]);
+}
+
+export interface EncryptedSevenZipSpec {
+  files: { name: string; data: Uint8Array | string }[];
+  password: string;
+  /** Also encrypt the header (`7z a -p -mhe=on`): names need the password too. */
+  encryptHeader?: boolean;
+  /** 2^cyclesPower SHA-256 rounds for the key (7-Zip writes 19; tests use fewer to stay fast). */
+  cyclesPower?: number;
+  salt?: Uint8Array;
+  iv?: Uint8Array;
+}
+
+/**
+ * 7z with 7zAES (06F10701): one folder [Copy ← AES-256-CBC] holding every file, CRC-32 of each file in
+ * SubStreamsInfo; optionally the header itself in a [Copy ← AES] folder with its CRC in UnPackInfo, as
+ * `7z a -p -mhe=on` writes it (7-Zip uses LZMA instead of Copy). The key derivation is written out here
+ * on its own (SHA-256 over 2^n rounds of salt ‖ UTF-16LE password ‖ 64-bit LE counter), independent of
+ * the reader's, so a round trip checks one against the other.
+ */
+export function buildEncryptedSevenZip(spec: EncryptedSevenZipSpec): Uint8Array {
+  const cycles = spec.cyclesPower ?? 6;
+  const salt = spec.salt ?? new Uint8Array();
+  const iv = spec.iv ?? Uint8Array.from({ length: 16 }, (_, i) => (i * 37 + 5) & 0xff);
+  const key = sevenZipAesKey(spec.password, salt, cycles);
+  const props = concatBytes([
+    Uint8Array.of(cycles | (salt.length ? 0x80 : 0) | 0x40),
+    Uint8Array.of(((Math.max(1, salt.length) - 1) << 4) | (iv.length - 1)),
+    salt,
+    iv,
+  ]);
+  const aesCoder = concatBytes([
+    Uint8Array.of(0x24, 0x06, 0xf1, 0x07, 0x01),
+    N(props.length),
+    props,
+  ]);
+  const encrypt = (plain: Uint8Array) => {
+    const padded = new Uint8Array(Math.ceil(plain.length / 16) * 16 || 16);
+    padded.set(plain);
+    const c = createCipheriv('aes-256-cbc', key, fixed16(iv)).setAutoPadding(false);
+    return new Uint8Array(Buffer.concat([c.update(padded), c.final()]));
+  };
+  // 7-Zip gives the AES coder the unpadded size too: the decoder drops the padding.
+  const folder = (size: number, crc?: number) =>
+    concatBytes([
+      Uint8Array.of(0x0b),
+      N(1),
+      Uint8Array.of(0x00),
+      N(2),
+      COPY_CODER,
+      aesCoder,
+      N(0),
+      N(1),
+      Uint8Array.of(0x0c),
+      N(size),
+      N(size),
+      ...(crc === undefined ? [] : [Uint8Array.of(0x0a, 0x01), u32le(crc)]),
+      Uint8Array.of(0x00),
+    ]);
+  const datas = spec.files.map((f) => enc(f.data));
+  const plain = concatBytes(datas);
+  const pack = encrypt(plain);
+  const names = concatBytes(spec.files.map((f) => utf16(`${f.name}\0`)));
+  const header = concatBytes([
+    Uint8Array.of(0x01, 0x04, 0x06),
+    N(0),
+    N(1),
+    Uint8Array.of(0x09),
+    N(pack.length),
+    Uint8Array.of(0x00, 0x07),
+    folder(plain.length),
+    Uint8Array.of(0x08, 0x0d),
+    N(datas.length),
+    ...(datas.length > 1
+      ? [Uint8Array.of(0x09), ...datas.slice(0, -1).map((d) => N(d.length))]
+      : []),
+    Uint8Array.of(0x0a, 0x01),
+    ...datas.map((d) => u32le(crc32(d))),
+    Uint8Array.of(0x00, 0x00),
+    Uint8Array.of(0x05),
+    N(spec.files.length),
+    Uint8Array.of(0x11),
+    N(names.length + 1),
+    Uint8Array.of(0x00),
+    names,
+    Uint8Array.of(0x00, 0x00),
+  ]);
+  if (!spec.encryptHeader) return concatBytes([signatureHeader(pack.length, header), pack, header]);
+  const sealed = encrypt(header);
+  const encoded = concatBytes([
+    Uint8Array.of(0x17, 0x06),
+    N(pack.length),
+    N(1),
+    Uint8Array.of(0x09),
+    N(sealed.length),
+    Uint8Array.of(0x00, 0x07),
+    folder(header.length, crc32(header)),
+    Uint8Array.of(0x00),
+  ]);
+  return concatBytes([
+    signatureHeader(pack.length + sealed.length, encoded),
+    pack,
+    sealed,
+    encoded,
+  ]);
+}
+
+/** 7zAES key: SHA-256 of 2^cycles × (salt ‖ UTF-16LE password ‖ counter as 8 bytes LE). */
+export function sevenZipAesKey(password: string, salt: Uint8Array, cycles: number): Uint8Array {
+  const pw = utf16(password);
+  const hash = createHash('sha256');
+  for (let round = 0; round < 2 ** cycles; round++)
+    hash.update(concatBytes([salt, pw, u64le(round)]));
+  return new Uint8Array(hash.digest());
+}
+
+function fixed16(iv: Uint8Array): Uint8Array {
+  const out = new Uint8Array(16);
+  out.set(iv.subarray(0, 16));
+  return out;
 }

@@ -1,6 +1,7 @@
 /**
  * A small formula compiler for fixtures: formula text (A1 style, as Excel displays it, without `=`)
- * → an Rgce token stream ([MS-XLS] 2.5.198, [MS-XLSB] 2.5.97) in the BIFF5, BIFF8 or BIFF12 dialect.
+ * → an Rgce token stream ([MS-XLS] 2.5.198, [MS-XLSB] 2.5.97) in the BIFF2–4 (OpenOffice.org's Excel
+ * file format notes), BIFF5, BIFF8 or BIFF12 dialect.
  * It knows what the fixtures need: numbers, strings, booleans, errors, missing arguments, operators,
  * parentheses, cell and area references (optionally `Sheet!`-qualified), defined names, built-in
  * functions and commands (PtgFunc / PtgFuncVar with fCeFunc) and calls of user-defined names.
@@ -11,7 +12,7 @@ import {
   FTAB_USER_DEFINED,
 } from '../../src/formats/biff/index.js';
 
-export type Dialect = 5 | 8 | 12;
+export type Dialect = 2 | 3 | 4 | 5 | 8 | 12;
 
 export interface CompileContext {
   dialect: Dialect;
@@ -234,24 +235,29 @@ class Emitter {
     const index = this.ctx.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
     if (index < 0) throw new Error(`unknown name ${name}`);
     this.out.push(0x43);
-    if (this.ctx.dialect === 5) {
+    const d = this.ctx.dialect;
+    if (d <= 5) {
       this.u16(index + 1);
-      this.out.push(...new Array<number>(12).fill(0));
+      this.out.push(...new Array<number>(d === 2 ? 5 : d < 5 ? 8 : 12).fill(0));
     } else this.u32(index + 1);
   }
 
   call(name: string, argc: number, isUdf: boolean): void {
     const info = functionNamed(name);
+    // Before BIFF4 function indexes are one byte, and commands go through PtgFuncCE (0x38).
+    const isNarrow = this.ctx.dialect < 4;
+    const index = (n: number) => (isNarrow ? this.out.push(n & 0xff) : this.u16(n));
     if (isUdf || !info) {
       this.out.push(0x42, argc + 1);
-      return this.u16(FTAB_USER_DEFINED);
+      return void index(FTAB_USER_DEFINED);
     }
+    if (isNarrow && info.isCommand) return void this.out.push(0x38, info.index & 0xff, argc);
     if (!info.isCommand && info.minArgs === info.maxArgs && argc === info.minArgs) {
       this.out.push(0x41);
-      return this.u16(info.index);
+      return void index(info.index);
     }
     this.out.push(0x42, argc);
-    this.u16(info.index | (info.isCommand ? 0x8000 : 0));
+    index(info.index | (info.isCommand ? 0x8000 : 0));
   }
 
   reference(text: string, sheet?: string): void {
@@ -259,6 +265,7 @@ class Emitter {
     const isArea = parts.length === 2;
     const d = this.ctx.dialect;
     if (sheet !== undefined) {
+      if (d < 5) throw new Error('BIFF2–4 formulas have no 3-D references');
       const itab = this.ctx.sheets.indexOf(sheet);
       if (itab < 0) throw new Error(`unknown sheet ${sheet}`);
       this.out.push(isArea ? 0x3b : 0x3a);
@@ -269,7 +276,7 @@ class Emitter {
         this.u16(itab);
       } else this.u16(itab);
     } else this.out.push(isArea ? 0x25 : 0x24);
-    if (d === 5 && isArea) {
+    if (d <= 5 && isArea) {
       for (const p of parts) this.rowField(p);
       for (const p of parts) this.out.push(p.col);
       return;
@@ -280,7 +287,7 @@ class Emitter {
       return;
     }
     const p = parts[0]!;
-    if (d === 5) {
+    if (d <= 5) {
       this.rowField(p);
       this.out.push(p.col);
       return;

@@ -1,11 +1,21 @@
 /**
  * Postfix → emoguard filter → Postfix → final destination, end to end, as amavisd-new is deployed: the
  * after-queue content_filter with a reinjection smtpd on 127.0.0.1:10026 (README "Postfix"). Needs root and
- * Debian's postfix (.ci/run installs it); otherwise skipped with the reason.
+ * Debian's postfix (.ci/run installs it); otherwise skipped with the reason. The system instance's main.cf,
+ * master.cf and running state are put back afterwards, and /run/lock/emoguard-postfix-e2e keeps two suites
+ * from sharing it; bench/filter-postfix.bench.ts runs a private instance and never touches this one.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -32,6 +42,60 @@ const skip =
 
 const postconf = (...args: string[]) => execFileSync('postconf', args, { stdio: 'pipe' });
 const postfix = (cmd: string) => execFileSync('postfix', [cmd], { stdio: 'pipe' });
+
+const CONFIG = ['/etc/postfix/main.cf', '/etc/postfix/master.cf'];
+/** Held while this file owns the system Postfix: two suites at once would share ports, config and queue. */
+const LOCK = '/run/lock/emoguard-postfix-e2e';
+
+async function lockSystemPostfix(): Promise<void> {
+  const end = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return;
+    } catch {
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+      } catch {
+        // being created: wait
+      }
+      let alive = true;
+      if (Number.isInteger(owner) && owner > 0) {
+        try {
+          process.kill(owner, 0);
+        } catch {
+          alive = false;
+        }
+      }
+      if (!alive) rmSync(LOCK, { recursive: true, force: true });
+      else if (Date.now() > end) throw new Error(`${LOCK} held by pid ${owner} for 5 minutes`);
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** main.cf and master.cf as found, and whether Postfix was running: put back after the suite. */
+function saveSystemPostfix(): { files: Map<string, Buffer>; running: boolean } {
+  let running = true;
+  try {
+    postfix('status');
+  } catch {
+    running = false;
+  }
+  return { files: new Map(CONFIG.map((f) => [f, readFileSync(f)])), running };
+}
+
+function restoreSystemPostfix(saved: ReturnType<typeof saveSystemPostfix>): void {
+  try {
+    postfix('stop');
+  } catch {
+    // already stopped
+  }
+  for (const [file, bytes] of saved.files) writeFileSync(file, bytes);
+  if (saved.running) postfix('start');
+}
 
 function configurePostfix(): void {
   postconf(
@@ -82,7 +146,7 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 60_000): 
 
 describe('postfix end to end', { skip }, () => {
   const delivered: string[] = [];
-  let sink: SMTPServer;
+  let sink: SMTPServer | undefined;
   let filter: ChildProcess | undefined;
   const quarantine = mkdtempSync(join(tmpdir(), 'emoguard-pf-q-'));
   const db = join(mkdtempSync(join(tmpdir(), 'emoguard-pf-db-')), 'store.db');
@@ -135,8 +199,14 @@ describe('postfix end to end', { skip }, () => {
     return subject;
   };
 
+  let saved: ReturnType<typeof saveSystemPostfix> | undefined;
+  let locked = false;
+
   before(async () => {
-    sink = new SMTPServer({
+    await lockSystemPostfix();
+    locked = true;
+    saved = saveSystemPostfix();
+    const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
       logger: false,
@@ -146,7 +216,8 @@ describe('postfix end to end', { skip }, () => {
         stream.on('end', () => (delivered.push(raw), callback()));
       },
     });
-    await new Promise<void>((r) => sink.listen(SINK_PORT, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => server.listen(SINK_PORT, '127.0.0.1', () => r()));
+    sink = server;
     configurePostfix();
     try {
       postfix('stop');
@@ -160,13 +231,21 @@ describe('postfix end to end', { skip }, () => {
   });
 
   after(async () => {
-    await stopFilter();
     try {
-      postfix('stop');
-    } catch {
-      // already stopped
+      await stopFilter();
+      // The configuration as found (content_filter, relayhost, the reinjection listener): the next user
+      // of this Postfix is not sent to a filter that is gone.
+      if (saved) restoreSystemPostfix(saved);
+      else
+        try {
+          postfix('stop');
+        } catch {
+          // already stopped
+        }
+      if (sink) await new Promise<void>((r) => sink!.close(() => r()));
+    } finally {
+      if (locked) rmSync(LOCK, { recursive: true, force: true });
     }
-    await new Promise<void>((r) => sink.close(() => r()));
   });
 
   test('a clean mail passes Postfix → filter → Postfix → destination', async () => {

@@ -247,7 +247,7 @@ export async function releaseQuarantined(
   if (q.release === undefined) throw new HttpError(409, 'release needs serve --next-hop HOST:PORT');
   const record = await openRecord(s, id);
   const response = await q.release(record, await q.dir.message(record));
-  await q.dir.close(record, `released by ${who.user.name}: ${reason}`, true);
+  await q.dir.close(record, { status: 'released', actor: who.user.name, reason }, true);
   await s.store.auth.appendAudit({
     actor: who.user.name,
     action: 'quarantine.release',
@@ -267,7 +267,7 @@ export async function deleteQuarantined(
   const q = quarantineOf(s);
   const reason = reasonOf(fields, true)!;
   const record = await openRecord(s, id);
-  await q.dir.close(record, `deleted by ${who.user.name}: ${reason}`, true);
+  await q.dir.close(record, { status: 'deleted', actor: who.user.name, reason }, true);
   await s.store.auth.appendAudit({
     actor: who.user.name,
     action: 'quarantine.delete',
@@ -285,7 +285,7 @@ export async function downloadQuarantined(
 ): Promise<{ zip: Uint8Array; fileName: string }> {
   const q = quarantineOf(s);
   const record = await q.dir.get(id);
-  if (record.releasedAt && record.releasedBy?.startsWith('deleted'))
+  if (record.releasedAt && record.status === 'deleted')
     throw new HttpError(410, `${id} was deleted`);
   const zip = await encryptedZip(record, await q.dir.message(record), fields.password ?? '');
   await s.store.auth.appendAudit({

@@ -14,6 +14,7 @@ import {
   renderQuarantine,
 } from './index.js';
 import type { PageContext } from './layout.js';
+import { normalizeQuarantineRecord } from '../smtp/index.js';
 
 const page: PageContext = {
   lang: 'ja',
@@ -298,5 +299,87 @@ describe('dashboard: escaping', () => {
       [...out.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]),
       ['/static/app.css', '/static/app.js'],
     );
+  });
+});
+
+describe('dashboard: quarantine page', () => {
+  const base = {
+    sha256: 'a'.repeat(64),
+    size: 1,
+    receivedAt: '2026-11-25T00:00:00.000Z',
+    envelope: { from: 'a@example.com', to: ['b@example.com'] },
+    subject: 'invoice',
+    verdict: 'malicious' as const,
+    action: 'quarantine',
+    reasons: [],
+    findings: [],
+  };
+  const en: PageContext = { ...page, lang: 'en' };
+
+  test('status, time, actor and reason of released, deleted and held rows are shown, escaped', () => {
+    const out = String(
+      renderQuarantine(
+        en,
+        [
+          {
+            ...base,
+            id: '20261125000000-0000000a',
+            status: 'released',
+            releasedAt: '2026-11-25T01:02:03.000Z',
+            closedBy: 'al<i>ce',
+            closeReason: `${PROBE} false positive`,
+          },
+          {
+            ...base,
+            id: '20261125000000-0000000b',
+            status: 'deleted',
+            releasedAt: '2026-11-25T04:05:06.000Z',
+            closedBy: 'emoguard',
+            closeReason: 'disarmed delivery failed; <b>retry</b>',
+          },
+          { ...base, id: '20261125000000-0000000c', status: 'held' },
+        ],
+        { isConfigured: true, canRelease: true },
+      ),
+    );
+    assertInert(out);
+    for (const header of ['Status', 'When', 'Actor', 'Reason'])
+      assert.ok(out.includes(`>${header}<`), `column ${header}`);
+    const row = (id: string) => out.slice(out.indexOf(id), out.indexOf('</tr>', out.indexOf(id)));
+    const a = row('0000000a');
+    assert.match(a, /status-released">released</);
+    assert.ok(a.includes('2026-11-25T01:02:03.000Z'), 'release time');
+    assert.ok(a.includes('al&lt;i&gt;ce'), 'actor escaped');
+    assert.ok(a.includes('&lt;img src=x onerror=alert(1)&gt; false positive'), 'reason escaped');
+    assert.equal(a.includes('Safe view'), false, 'no actions on a closed row');
+    const b = row('0000000b');
+    assert.match(b, /status-deleted">deleted</);
+    assert.ok(b.includes('>emoguard<'), 'the filter is the actor of its own closes');
+    assert.ok(b.includes('disarmed delivery failed; &lt;b&gt;retry&lt;/b&gt;'), 'its reason');
+    const c = row('0000000c');
+    assert.match(c, /status-held">held</);
+    assert.ok(c.includes('Safe view'), 'a held row keeps its actions');
+  });
+
+  test('rows written before status existed, as the quarantine folder reads them: released by the record text, active ones held (ja labels)', () => {
+    const legacy = [
+      {
+        ...base,
+        id: '20261125000000-0000000d',
+        releasedAt: '2026-11-25T00:00:00.000Z',
+        releasedBy: 'released by bob',
+      },
+      { ...base, id: '20261125000000-0000000e' },
+    ];
+    const out = String(
+      renderQuarantine(page, legacy.map(normalizeQuarantineRecord), {
+        isConfigured: true,
+        canRelease: false,
+      }),
+    );
+    assert.match(out, /status-released">解放済み</);
+    assert.match(out, /status-held">保留中</);
+    const d = out.slice(out.indexOf('0000000d'), out.indexOf('</tr>', out.indexOf('0000000d')));
+    assert.ok(d.includes('>bob<'), 'the actor from the old text');
   });
 });

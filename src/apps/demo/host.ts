@@ -188,6 +188,11 @@ export function buildHostSnapshot(traits: readonly HostTrait[]): Uint8Array {
       { name: 'rundll32.exe', size: 71_680 },
     ],
     knownFolders: ['Microsoft', 'Adobe', 'Zoom'],
+    // The address the proxy and Zeek logs name the client by: correlation maps them to this host by it.
+    // The MAC is from the documentation block of RFC 7042 (00-00-5E-00-53-xx).
+    network: {
+      addresses: [{ ip: DEMO_HOST.ip, mac: '00:00:5e:00:53:41', interface: 'Ethernet0' }],
+    },
   };
   return writeHostSnapshot(snapshot);
 }

@@ -11,7 +11,10 @@ export function createRelayedSigmaEngine(
   set: LoadedRuleSet,
   relayed: WeakMap<LogEvent, Detection[]>,
 ): HuntEngine {
-  const main = createSigmaEngine(mainRuleSet(set));
+  const mainSet = mainRuleSet(set);
+  const main = createSigmaEngine(mainSet);
+  // Without correlations every Sigma rule ran in the workers: nothing to add here per event.
+  const isIdle = mainSet.rules.length === 0 && mainSet.correlations.length === 0;
   const rank = new Map<string, number>();
   set.rules.forEach((r, i) => rank.has(r.id) || rank.set(r.id, i));
   const order = (d: Detection) => rank.get(d.rule.id) ?? Number.MAX_SAFE_INTEGER;
@@ -20,6 +23,7 @@ export function createRelayedSigmaEngine(
     kinds: ['windows'],
     match(event: LogEvent): Detection[] {
       const fromWorkers = relayed.get(event) ?? [];
+      if (isIdle) return fromWorkers;
       const here = main.match(event);
       if (here.length === 0) return fromWorkers;
       if (fromWorkers.length === 0) return here;

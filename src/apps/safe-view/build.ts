@@ -10,7 +10,7 @@ import {
   type ViewSection,
 } from '../../report/view/index.js';
 import { DEFAULT_VIEW_BOUNDS, type ViewBounds } from './bounds.js';
-import { ooxmlSection, oleSection, rtfSection } from './office.js';
+import { legacyXlsSection, ooxmlSection, oleSection, rtfSection } from './office.js';
 
 export interface SafeViewOptions {
   lang?: 'en' | 'ja';
@@ -78,6 +78,7 @@ async function addFile(
     if (type === 'ooxml') await ooxmlSection(section, bytes, bounds);
     else if (type === 'ole') oleSection(section, bytes, bounds);
     else if (type === 'rtf') rtfSection(section, bytes, bounds);
+    else if (type === 'biff') legacyXlsSection(section, bytes, bounds);
     else if (type === 'eml' || type === 'msg') children = await mailSection(section, bytes, bounds);
     else if (rasterType(bytes)) section.blocks.push({ kind: 'image', bytes, name });
     else if (TEXT_TYPES.has(type)) textSection(section, bytes, bounds);

@@ -1,5 +1,10 @@
 import { describeError } from '../../core/index.js';
-import { workbookTables, parseWorkbook } from '../../formats/biff/index.js';
+import {
+  parseLegacyWorkbook,
+  workbookTables,
+  parseWorkbook,
+  type BiffWorkbook,
+} from '../../formats/biff/index.js';
 import { parseCfb, type CfbFile } from '../../formats/cfb/index.js';
 import { docText } from '../../formats/doc/index.js';
 import { pptText } from '../../formats/ppt/index.js';
@@ -178,7 +183,37 @@ function docSection(
 }
 
 function xlsSection(section: ViewSection, stream: Uint8Array, bounds: ViewBounds): void {
-  const book = parseWorkbook(stream, { maxCells: bounds.maxRows * bounds.maxCols });
+  bookSection(
+    section,
+    parseWorkbook(stream, { maxCells: bounds.maxRows * bounds.maxCols }),
+    bounds,
+  );
+}
+
+/**
+ * Excel 2.x–4.0 files (BIFF2–4, `.xls`/`.xlm`/`.xlw`): the worksheets' cell values as tables, as for
+ * .xls. A macro sheet's cells are XLM macros, never shown: a file with only a macro sheet says so.
+ */
+export function legacyXlsSection(
+  section: ViewSection,
+  bytes: Uint8Array,
+  bounds: ViewBounds,
+): void {
+  const book = parseLegacyWorkbook(bytes, { maxCells: bounds.maxRows * bounds.maxCols });
+  section.type = `xls (BIFF${book.version})`;
+  // A lone sheet takes its name from the file in Excel; numbered here, as the caption needs one.
+  book.sheets.forEach((s, i) => (s.name ||= `Sheet${i + 1}`));
+  bookSection(section, book, bounds);
+  const hasTable = book.sheets.some((s) => s.type === 'worksheet');
+  if (!book.encryption && !hasTable) {
+    const what = book.sheets.some((s) => s.type === 'macro')
+      ? 'an Excel 4.0 macro sheet: its cells are macros, which are not shown'
+      : 'no worksheet cells to show';
+    section.blocks.push({ kind: 'note', text: `not viewable: ${what}` });
+  }
+}
+
+function bookSection(section: ViewSection, book: BiffWorkbook, bounds: ViewBounds): void {
   if (book.encryption) {
     section.blocks.push({
       kind: 'note',
@@ -191,6 +226,8 @@ function xlsSection(section: ViewSection, stream: Uint8Array, bounds: ViewBounds
   const auto = book.names.filter((n) => /^auto_(?:open|close)/i.test(n.name));
   if (auto.length > 0)
     section.omitted.push(`auto-run names: ${auto.map((n) => n.name).join(', ')}`);
+  const dde = book.ddeLinks.filter((l) => !l.isOle);
+  if (dde.length > 0) section.omitted.push(`${dde.length} DDE link(s): ${dde[0]!.formula}`);
   for (const table of workbookTables(book, bounds)) {
     const state = table.state === 'visible' ? '' : ` (${table.state})`;
     section.blocks.push({ kind: 'table', rows: table.rows, caption: `${table.name}${state}` });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildXls } from '../../../test/builders/biff.js';
+import { buildLegacySheet, legacyXlmSpec } from '../../../test/builders/biff-legacy.js';
 import { buildDoc } from '../../../test/builders/doc.js';
 import { buildMime } from '../../../test/builders/mime.js';
 import { buildMsg } from '../../../test/builders/msg.js';
@@ -133,6 +134,41 @@ describe('buildSafeView: documents', () => {
     assert.deepEqual(texts(section!), ['Total|42']);
     assert.match(
       section!.omitted.join('; '),
+      /1 Excel 4\.0 macro sheet\(s\); auto-run names: Auto_Open/,
+    );
+  });
+
+  test('Excel 2.x–4.0 (biff): a BIFF3 worksheet as a table; a BIFF4 .xlm macro sheet is a "not viewable" note', async () => {
+    const sheet = buildLegacySheet(3, {
+      cells: [
+        { ref: 'A1', value: `Total ${HOSTILE}` },
+        { ref: 'B1', value: 42 },
+        { ref: 'A2', formula: 'B1*2', value: 84 },
+      ],
+    });
+    const [table] = (await buildSafeView(sheet, 'old.xls')).sections;
+    assert.equal(table?.type, 'xls (BIFF3)');
+    assert.deepEqual(texts(table!), [`Total ${HOSTILE}|42`, '84']);
+    assert.deepEqual(
+      table!.blocks.map((b) => (b.kind === 'table' ? b.caption : b.kind)),
+      ['Sheet1'],
+    );
+    const dde = buildLegacySheet(4, {
+      externSheets: [
+        { dde: { application: 'cmd', topic: '/c echo inert' }, names: [{ name: 'A0' }] },
+      ],
+      cells: [{ ref: 'A1', value: 'x' }],
+    });
+    const [linked] = (await buildSafeView(dde, 'dde.xls')).sections;
+    assert.deepEqual(linked!.omitted, ["1 DDE link(s): cmd|'/c echo inert'!A0"]);
+    const [xlm] = (await buildSafeView(buildLegacySheet(4, legacyXlmSpec()), 'a.xlm')).sections;
+    assert.equal(xlm?.type, 'xls (BIFF4)');
+    assert.deepEqual(
+      xlm!.blocks.map((b) => (b.kind === 'note' ? b.text : b.kind)),
+      ['not viewable: an Excel 4.0 macro sheet: its cells are macros, which are not shown'],
+    );
+    assert.match(
+      xlm!.omitted.join('; '),
       /1 Excel 4\.0 macro sheet\(s\); auto-run names: Auto_Open/,
     );
   });

@@ -11,3 +11,12 @@ export type { RunItem, RunOptions, RunProgress } from './run.js';
 export { createProgressBar } from './progress.js';
 export { walkInputs } from './walk.js';
 export { readInputFile } from './read.js';
+export {
+  largeFileTimeLimitMs,
+  MEMORY_IMAGE_EXTENSIONS,
+  routeLargeInput,
+  scanLargeInput,
+  type LargeFileOptions,
+  type LargeRoute,
+} from './large-file.js';
+export { scanLargeFile, type LargeFileType, type LargeScanOptions } from './large-file-scan.js';

@@ -50,3 +50,46 @@ test('pool: a worker that exits or throws is reported and replaced', async () =>
     await pool.close();
   }
 });
+
+test('pool: tasks queued on a worker behind a stuck one are run by its replacement, in order', async () => {
+  const pool = new ScanPool(1, resolveLimits({ maxTimePerInputMs: 3000 }), WORKER, 4);
+  try {
+    await pool.run({ path: 'warm-up' }); // the watchdog also covers a new worker's start-up
+    const replies = await Promise.all(['a', 'hang', 'b', 'c'].map((path) => pool.run({ path })));
+    assert.deepEqual(
+      replies.map((r) => (r.ok ? 'ok' : `${r.code} ${r.code === 'E_TEST_ECHO' ? r.message : ''}`)),
+      ['E_TEST_ECHO a', 'E_LIMIT_TIME ', 'E_TEST_ECHO b', 'E_TEST_ECHO c'],
+    );
+  } finally {
+    await pool.close();
+  }
+});
+
+test('pool: each queued task gets the whole maxTimePerInputMs from when its worker starts it', async () => {
+  // Four inputs of 1,000 ms each on one worker: 4,000 ms in all, but none is over 2,500 ms.
+  const pool = new ScanPool(1, resolveLimits({ maxTimePerInputMs: 2500 }), WORKER, 4);
+  try {
+    await pool.run({ path: 'warm-up' }); // the watchdog also covers a new worker's start-up
+    const replies = await Promise.all(
+      ['busy-1000', 'busy-1000', 'busy-1000', 'busy-1000'].map((path) => pool.run({ path })),
+    );
+    assert.deepEqual(
+      replies.map((r) => (r.ok ? 'ok' : r.code)),
+      ['E_TEST_ECHO', 'E_TEST_ECHO', 'E_TEST_ECHO', 'E_TEST_ECHO'],
+    );
+  } finally {
+    await pool.close();
+  }
+});
+
+test('pool: tasks still queued when the pool closes are answered, not left pending', async () => {
+  const pool = new ScanPool(1, resolveLimits({ maxTimePerInputMs: 10_000 }), WORKER, 4);
+  const replies = ['busy-300', 'x', 'y'].map((path) => pool.run({ path }));
+  await new Promise((done) => setTimeout(done, 100));
+  await pool.close();
+  const settled = await Promise.all(replies);
+  assert.ok(
+    settled.every((r) => !r.ok),
+    'every task is answered with an error after close',
+  );
+});

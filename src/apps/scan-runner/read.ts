@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { concatBytes } from '../../core/index.js';
 
@@ -26,6 +27,31 @@ export async function readInputFile(path: string, maxBytes: number): Promise<Rea
     };
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * `readInputFile` without the promise round trips, for scan workers: a worker runs one input at a time,
+ * so blocking its own thread costs nothing, and small files read several times faster this way.
+ */
+export function readInputFileSync(path: string, maxBytes: number): ReadInput {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const want = Math.min(size, maxBytes);
+    const bytes = new Uint8Array(want);
+    let offset = 0;
+    while (offset < want) {
+      const bytesRead = readSync(fd, bytes, offset, want - offset, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    return {
+      bytes: offset === want ? bytes : bytes.subarray(0, offset),
+      size: Math.max(size, offset),
+    };
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -11,12 +11,29 @@ import {
   type ScanResult,
   sha256Hex,
 } from '../../core/index.js';
-import { ScanPool, type PoolReply, type PoolTask } from './pool.js';
+import {
+  ScanPool,
+  TASKS_PER_WORKER,
+  type PoolReply,
+  type PoolTask,
+  type ResultSummary,
+} from './pool.js';
 import { readStdin } from './read.js';
+import {
+  routeLargeInput,
+  scanLargeEntry,
+  type LargeFileOptions,
+  type LargeRoute,
+} from './large-file.js';
 import { walkInputs } from './walk.js';
 
+/**
+ * One input's outcome. From a worker, `json` is the result's JSON text and `summary` its tally fields;
+ * `result` is then parsed on first access (print `json` to avoid that; it is `JSON.stringify(result)`).
+ */
 export type RunItem =
-  { path: string; result: ScanResult } | { path: string; error: { code: string; message: string } };
+  | { path: string; result: ScanResult; json?: string; summary?: ResultSummary }
+  | { path: string; error: { code: string; message: string } };
 
 export interface RunProgress {
   /** Inputs finished, and found so far (the walk runs ahead of the scan). */
@@ -27,7 +44,7 @@ export interface RunProgress {
   current?: string;
 }
 
-export interface RunOptions {
+export interface RunOptions extends LargeFileOptions {
   limits: Limits;
   /** Worker threads; default: all cores. */
   workers?: number;
@@ -48,7 +65,7 @@ export async function* scanPaths(
   options: RunOptions,
 ): AsyncGenerator<RunItem> {
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const window = workers * 4;
+  const window = workers * (TASKS_PER_WORKER + 4);
   const pool = new ScanPool(workers, options.limits);
   const pending: Promise<RunItem>[] = [];
   const progress: RunProgress = { done: 0, found: 0, walking: true, bytes: 0 };
@@ -56,10 +73,11 @@ export async function* scanPaths(
   const settle = async (item: RunItem): Promise<RunItem> => {
     progress.done++;
     progress.current = item.path;
-    if ('result' in item) progress.bytes += item.result.size;
+    if ('result' in item) progress.bytes += item.summary?.size ?? item.result.size;
     report();
     return item;
   };
+  let large: LargeRoute | undefined;
   try {
     for await (const entry of walkInputs(paths)) {
       progress.found++;
@@ -67,6 +85,12 @@ export async function* scanPaths(
         pending.push(
           settle({ path: entry.path, error: { code: entry.code, message: entry.message } }),
         );
+      } else if (
+        entry.kind === 'file' &&
+        (large = await routeLargeInput(entry.path, options.limits, options))
+      ) {
+        // Raw memory images and dumps over maxFileSize: streamed in chunks (large-file.ts), not cut.
+        pending.push(scanLargeEntry(entry.path, large, options, progress).then(settle));
       } else {
         const task: PoolTask =
           entry.kind === 'stdin'
@@ -105,7 +129,17 @@ export async function toItem(
   limits: Limits,
   identity?: InputIdentity,
 ): Promise<RunItem> {
-  if (reply.ok) return { path, result: reply.result };
+  if (reply.ok) {
+    const { json, summary } = reply;
+    return {
+      path,
+      ...(json !== undefined ? { json } : {}),
+      ...(summary ? { summary } : {}),
+      get result(): ScanResult {
+        return reply.result;
+      },
+    };
+  }
   const stopped = (finding: Finding) => unscanned(path, finding, identity);
   if (reply.code === 'E_LIMIT_TIME' || reply.code === 'E_LIMIT_MEMORY') {
     const limit =

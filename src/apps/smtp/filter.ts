@@ -21,7 +21,10 @@ export interface FilterOptions {
   quarantine: QuarantineDir;
   /** Bytes accepted per message (announced in EHLO SIZE and enforced while receiving). */
   maxSize: number;
-  /** Wall time for scanning and re-injecting one message; past it the client gets 451 and retries. */
+  /**
+   * Wall time per message until it is committed (relayed or quarantined); past it the client gets 451 and
+   * retries. A relay or quarantine write already begun is waited for (bounded by the relay's own timeouts).
+   */
   timeoutMs: number;
   hostname: string;
   /** Limits for the `disarm` action's disarmers and re-scans (default: the built-in limits). */
@@ -96,8 +99,15 @@ async function handle(
     to: session.envelope.rcptTo.map((r) => r.address),
   };
   const chunks: Uint8Array[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
-  if (stream.sizeExceeded) {
+  let kept = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // SECURITY: smtp-server keeps emitting data past SIZE; drained, not kept, so memory per connection is
+    // bounded by --max-size whatever the client sends.
+    if (kept > options.maxSize) continue;
+    chunks.push(chunk);
+    kept += chunk.length;
+  }
+  if (stream.sizeExceeded || kept > options.maxSize) {
     const error = smtpError(
       552,
       `5.3.4 Message size exceeds the limit of ${options.maxSize} bytes`,
@@ -106,15 +116,15 @@ async function handle(
     throw error;
   }
   const raw = concatBytes(chunks);
+  const clock = new Clock();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${options.timeoutMs} ms`)),
-      options.timeoutMs,
-    );
+    timer = setTimeout(() => {
+      if (clock.expire()) reject(new Error(`timed out after ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
   });
   try {
-    return await Promise.race([filterMessage(raw, envelope, session, options), timeout]);
+    return await Promise.race([filterMessage(raw, envelope, session, options, clock), timeout]);
   } catch (error) {
     // Our own replies pass through; anything else (the next hop's answer included) becomes our 451.
     if (error instanceof FilterReply) throw error;
@@ -126,11 +136,36 @@ async function handle(
   }
 }
 
+/**
+ * One message's timeout, split at the commit (relay or quarantine write). SECURITY (no loss, no duplicate):
+ * once the timeout has answered 451 the message is the sending MTA's again, so nothing may relay or
+ * quarantine it any more — a late delivery plus Postfix's retry was a duplicate; once a commit has begun,
+ * the timeout no longer answers 451 — the commit's outcome decides the reply (the relay is bounded by its
+ * own connection and socket timeouts, well inside Postfix's smtp_data_done_timeout of 600 s).
+ */
+class Clock {
+  private state: 'running' | 'committed' | 'expired' = 'running';
+
+  /** The timer fired: true when the 451 is still ours to answer. */
+  expire(): boolean {
+    if (this.state !== 'running') return false;
+    this.state = 'expired';
+    return true;
+  }
+
+  /** Before anything that delivers or keeps the message, or answers a final 5xx. */
+  commit(): void {
+    if (this.state === 'expired') throw new Error('timed out before delivery; not delivered');
+    this.state = 'committed';
+  }
+}
+
 async function filterMessage(
   raw: Uint8Array,
   envelope: Envelope,
   session: SMTPServerSession,
   options: FilterOptions,
+  clock: Clock,
 ): Promise<string> {
   const result = await options.scanner.scan(`smtp:${session.id}`, raw);
   const decision = decide(result, options.policy);
@@ -147,6 +182,7 @@ async function filterMessage(
       ...(plan.status === 'refused' ? { reason: plan.reason } : {}),
     };
     if (plan.status === 'disarmed') {
+      clock.commit();
       await deliverDisarmed(raw, plan.build, result, decision, envelope, options, event);
       await report(options, event);
       return event.reply;
@@ -159,20 +195,25 @@ async function filterMessage(
         : `disarm refused (${plan.reason}) → ${action}`,
     );
   }
+  // Rewritten before the commit: on the clock, and nothing is sent yet if it fails.
+  const tagged =
+    action === 'tag'
+      ? tagMessage(raw, {
+          header: options.policy.tag.header,
+          value: verdictHeader(result),
+          ...(options.policy.tag.subjectPrefix[result.verdict]
+            ? { subjectPrefix: options.policy.tag.subjectPrefix[result.verdict]! }
+            : {}),
+        })
+      : undefined;
+  clock.commit();
   switch (action) {
     case 'deliver':
       await options.relay.send(envelope, raw);
       event.reply = `2.0.0 Ok: scanned ${result.verdict}, delivered`;
       break;
     case 'tag': {
-      const tagged = tagMessage(raw, {
-        header: options.policy.tag.header,
-        value: verdictHeader(result),
-        ...(options.policy.tag.subjectPrefix[result.verdict]
-          ? { subjectPrefix: options.policy.tag.subjectPrefix[result.verdict]! }
-          : {}),
-      });
-      await options.relay.send(envelope, tagged);
+      await options.relay.send(envelope, tagged!);
       event.reply = `2.0.0 Ok: scanned ${result.verdict}, delivered with a warning`;
       break;
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -101,6 +101,87 @@ describe('quarantine folder with store rows', () => {
   });
 });
 
+describe('quarantine records: closedBy and closeReason', () => {
+  test('a structured close writes status, closedBy and closeReason to the folder record and the row', async () => {
+    const dir = new QuarantineDir(join(root, 'q5'), store.quarantine);
+    const a = await dir.put(bytes('Subject: s\r\n\r\ns'), fields('s'));
+    await dir.close(
+      a,
+      { status: 'released', actor: 'alice', reason: 'vendor invoice: known sender' },
+      true,
+    );
+    const folder = JSON.parse(readFileSync(join(dir.dir, `${a.id}.json`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(
+      [folder.status, folder.closedBy, folder.closeReason],
+      ['released', 'alice', 'vendor invoice: known sender'],
+    );
+    assert.equal(
+      folder.releasedBy,
+      'released by alice: vendor invoice: known sender',
+      'legacy text kept',
+    );
+    const row = await store.quarantine.get(a.id);
+    assert.deepEqual(
+      [row?.closedBy, row?.closeReason],
+      ['alice', 'vendor invoice: known sender'],
+      'a reason with a colon survives whole',
+    );
+    const read = await dir.get(a.id);
+    assert.deepEqual(
+      [read.status, read.closedBy, read.closeReason],
+      ['released', 'alice', 'vendor invoice: known sender'],
+    );
+  });
+
+  test('records written before closedBy (only releasedAt/releasedBy) are read with status, actor and reason filled', async () => {
+    const folder = join(root, 'q6');
+    const dir = new QuarantineDir(folder);
+    const old = await dir.put(bytes('Subject: o\r\n\r\no'), fields('o'));
+    const filterClose = await dir.put(bytes('Subject: f\r\n\r\nf'), fields('f'));
+    const held = await dir.put(bytes('Subject: h\r\n\r\nh'), fields('h'));
+    const legacy = (r: typeof old, releasedBy: string) => {
+      const { status: _s, ...rest } = r;
+      const text = JSON.stringify({ ...rest, releasedAt: '2024-01-16T00:00:00.000Z', releasedBy });
+      writeFileSync(join(folder, `${r.id}.json`), text);
+    };
+    legacy(old, 'released by bob: false positive');
+    legacy(filterClose, 'disarmed delivery failed; the sending MTA retries');
+    const { status: _s, ...heldOld } = held;
+    writeFileSync(join(folder, `${held.id}.json`), JSON.stringify(heldOld));
+    const byId = new Map((await dir.list()).map((r) => [r.id, r]));
+    const shape = (id: string) => {
+      const r = byId.get(id)!;
+      return [r.status, r.closedBy, r.closeReason];
+    };
+    assert.deepEqual(shape(old.id), ['released', 'bob', 'false positive']);
+    assert.deepEqual(shape(filterClose.id), [
+      'deleted',
+      'emoguard',
+      'disarmed delivery failed; the sending MTA retries',
+    ]);
+    assert.deepEqual(shape(held.id), ['held', undefined, undefined]);
+    const got = await dir.get(old.id);
+    assert.deepEqual(
+      [got.status, got.closedBy, got.closeReason],
+      ['released', 'bob', 'false positive'],
+    );
+  });
+
+  test('a close given as text (the filter, older callers) is still read as status, actor and reason', async () => {
+    const dir = new QuarantineDir(join(root, 'q7'), store.quarantine);
+    const a = await dir.put(bytes('Subject: t\r\n\r\nt'), fields('t'));
+    await dir.close(a, 'disarmed delivery failed; the sending MTA retries', true);
+    const row = await store.quarantine.get(a.id);
+    assert.deepEqual(
+      [row?.status, row?.closedBy, row?.closeReason],
+      ['deleted', 'emoguard', 'disarmed delivery failed; the sending MTA retries'],
+    );
+  });
+});
+
 test('store.quarantine: add is idempotent by id; close only closes held rows', async () => {
   await store.migrate();
   const row = {
@@ -123,4 +204,40 @@ test('store.quarantine: add is idempotent by id; close only closes held rows', a
   assert.equal(await store.quarantine.close(row.id, { status: 'deleted', actor: 'a' }), true);
   assert.equal(await store.quarantine.close(row.id, { status: 'released', actor: 'b' }), false);
   assert.equal((await store.quarantine.get(row.id))?.status, 'deleted');
+});
+
+describe('quarantine folder under concurrency (issue 4: no loss)', () => {
+  test('concurrent puts of the same message all succeed: one message file, one record each, no temp files left', async () => {
+    const dir = new QuarantineDir(join(root, 'q-same'));
+    const message = bytes(`Subject: campaign\r\n\r\n${'x'.repeat(512 * 1024)}`);
+    const records = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => dir.put(message, fields(`copy ${i}`))),
+    );
+    const names = readdirSync(dir.dir);
+    assert.deepEqual(
+      names.filter((n) => n.endsWith('.eml')),
+      [`${records[0]!.sha256}.eml`],
+    );
+    assert.equal(names.filter((n) => n.endsWith('.json')).length, 8, 'a record per put');
+    assert.deepEqual(
+      names.filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temp file left behind',
+    );
+    assert.equal((await dir.message(records[7]!)).length, message.length, 'the message is whole');
+  });
+
+  test('closing one record with delete while a put of the same message is writing keeps the message file', async () => {
+    const dir = new QuarantineDir(join(root, 'q-close-race'));
+    const message = bytes('Subject: same\r\n\r\nsame body');
+    const first = await dir.put(message, fields('first'));
+    const second = dir.put(message, fields('second'));
+    await dir.close(first, 'disarmed delivery failed; the sending MTA retries', true);
+    const kept = await second;
+    assert.deepEqual(
+      Buffer.from(await dir.message(kept)).toString('latin1'),
+      'Subject: same\r\n\r\nsame body',
+      'the second record still has its message',
+    );
+  });
 });

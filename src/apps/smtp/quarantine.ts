@@ -19,15 +19,39 @@ export interface QuarantineRecord {
   action: string;
   reasons: string[];
   findings: string[];
-  /** Set when released or deleted; the record is kept as the audit trail. */
+  /** When it was released or deleted; the record is kept as the audit trail. */
   releasedAt?: string;
+  /** Who released or deleted it: a user name, or `emoguard` for the filter's own closes. */
+  closedBy?: string;
+  /** Why, as given with the release or delete. */
+  closeReason?: string;
+  /**
+   * @deprecated The close as one text (`released by alice: false positive`), still written for
+   * readers of older records; records from before `closedBy` carry only this, and `get`/`list`
+   * fill `status`, `closedBy` and `closeReason` from it.
+   */
   releasedBy?: string;
-  /** held, released or deleted (records written before the store rows carry only releasedAt). */
+  /** held, released or deleted. */
   status?: 'held' | 'released' | 'deleted';
 }
 
-/** `released by alice: false positive` → status, actor, reason, as the store row keeps them. */
-function closeOf(by: string): { status: 'released' | 'deleted'; actor: string; reason?: string } {
+/** A release or delete: what happened, who did it, why. */
+export interface QuarantineCloseInput {
+  status: 'released' | 'deleted';
+  actor: string;
+  reason?: string;
+}
+
+/** The one-text form of a close, as `releasedBy` has always read. */
+function closeText(close: QuarantineCloseInput): string {
+  return `${close.status} by ${close.actor}${close.reason ? `: ${close.reason}` : ''}`;
+}
+
+/**
+ * A legacy close text → status, actor, reason: `released by alice: false positive`, or the filter's
+ * own closes ("disarmed delivery failed; …": the message is gone, the MTA retries).
+ */
+function closeOf(by: string): QuarantineCloseInput {
   const m = /^(released|deleted) by ([^:]+?)(?::\s*(.*))?$/s.exec(by);
   if (m)
     return {
@@ -35,8 +59,25 @@ function closeOf(by: string): { status: 'released' | 'deleted'; actor: string; r
       actor: m[2]!,
       ...(m[3] ? { reason: m[3] } : {}),
     };
-  // The filter's own closes ("disarmed delivery failed; …"): the message is gone, the MTA retries.
   return { status: 'deleted', actor: 'emoguard', reason: by };
+}
+
+/**
+ * Fills `status`, `closedBy` and `closeReason` of a folder record written before they existed (only
+ * `releasedAt`/`releasedBy`), so that every reader sees one shape.
+ */
+export function normalizeQuarantineRecord(record: QuarantineRecord): QuarantineRecord {
+  if (!record.releasedAt) return record.status ? record : { ...record, status: 'held' };
+  if (record.closedBy !== undefined && record.status) return record;
+  const close = closeOf(record.releasedBy ?? '');
+  return {
+    ...record,
+    status: record.status ?? close.status,
+    closedBy: record.closedBy ?? close.actor,
+    ...((record.closeReason ?? close.reason)
+      ? { closeReason: record.closeReason ?? close.reason }
+      : {}),
+  };
 }
 
 function recordOf(row: QuarantineRow): QuarantineRecord {
@@ -53,9 +94,15 @@ function recordOf(row: QuarantineRow): QuarantineRecord {
     findings: row.findings,
     status: row.status,
     ...(row.closedAt ? { releasedAt: row.closedAt.toISOString() } : {}),
-    ...(row.closedBy
+    ...(row.closedBy !== undefined && row.status !== 'held'
       ? {
-          releasedBy: `${row.status} by ${row.closedBy}${row.closeReason ? `: ${row.closeReason}` : ''}`,
+          closedBy: row.closedBy,
+          ...(row.closeReason ? { closeReason: row.closeReason } : {}),
+          releasedBy: closeText({
+            status: row.status,
+            actor: row.closedBy,
+            ...(row.closeReason ? { reason: row.closeReason } : {}),
+          }),
         }
       : {}),
   };
@@ -69,6 +116,9 @@ function recordOf(row: QuarantineRow): QuarantineRecord {
  * and cover rows the store missed (a store briefly locked or down never costs a 451).
  */
 export class QuarantineDir {
+  /** sha256 → puts of that message in progress in this process. */
+  private readonly writing = new Map<string, number>();
+
   constructor(
     readonly dir: string,
     readonly rows?: QuarantineStore,
@@ -80,7 +130,6 @@ export class QuarantineDir {
     bytes: Uint8Array,
     record: Omit<QuarantineRecord, 'id' | 'sha256' | 'size'>,
   ): Promise<QuarantineRecord> {
-    await mkdir(this.dir, { recursive: true });
     const sha256 = sha256Hex(bytes);
     const full: QuarantineRecord = {
       id: `${record.receivedAt.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`,
@@ -88,11 +137,21 @@ export class QuarantineDir {
       size: bytes.length,
       ...record,
     };
-    await this.writeDurably(`${sha256}.eml`, bytes);
-    await this.writeDurably(
-      `${full.id}.json`,
-      new TextEncoder().encode(`${JSON.stringify(full, null, 2)}\n`),
-    );
+    // SECURITY (no loss): while this put is writing, close() of another record of the same message must
+    // not delete the shared `<sha256>.eml` (its own .json does not exist yet, so list() cannot see it).
+    this.writing.set(sha256, (this.writing.get(sha256) ?? 0) + 1);
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await this.writeDurably(`${sha256}.eml`, bytes);
+      await this.writeDurably(
+        `${full.id}.json`,
+        new TextEncoder().encode(`${JSON.stringify(full, null, 2)}\n`),
+      );
+    } finally {
+      const left = this.writing.get(sha256)! - 1;
+      if (left === 0) this.writing.delete(sha256);
+      else this.writing.set(sha256, left);
+    }
     await this.storeSafely(() =>
       this.rows!.add({
         id: full.id,
@@ -151,7 +210,8 @@ export class QuarantineDir {
     const records: QuarantineRecord[] = [];
     for (const name of names.filter((n) => n.endsWith('.json') && wanted(n.slice(0, -5))).sort()) {
       try {
-        records.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as QuarantineRecord);
+        const parsed = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as QuarantineRecord;
+        records.push(normalizeQuarantineRecord(parsed));
       } catch {
         // A record being written or damaged: skipped, the message file is still there.
       }
@@ -165,7 +225,8 @@ export class QuarantineDir {
     const row = await this.rows?.get(id);
     if (row !== undefined && row.folder === resolve(this.dir)) return recordOf(row);
     try {
-      return JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')) as QuarantineRecord;
+      const parsed = JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8'));
+      return normalizeQuarantineRecord(parsed as QuarantineRecord);
     } catch {
       throw new ConfigError(
         'E_QUARANTINE_NOT_FOUND',
@@ -178,31 +239,55 @@ export class QuarantineDir {
     return new Uint8Array(await readFile(join(this.dir, `${record.sha256}.eml`)));
   }
 
-  /** Marks a record released or deleted; with `deleteMessage`, removes the message when no other record needs it. */
-  async close(record: QuarantineRecord, by: string, deleteMessage: boolean): Promise<void> {
-    const close = closeOf(by);
+  /**
+   * Marks a record released or deleted; with `deleteMessage`, removes the message when no other record
+   * needs it. `close` is `{ status, actor, reason }`; a text (`released by alice: …`, or a reason of
+   * the filter's own) is read as before.
+   */
+  async close(
+    record: QuarantineRecord,
+    close: QuarantineCloseInput | string,
+    deleteMessage: boolean,
+  ): Promise<void> {
+    if (typeof close === 'string') close = closeOf(close);
     const at = new Date();
-    const done = { ...record, releasedAt: at.toISOString(), releasedBy: by, status: close.status };
+    const { closeReason: _old, ...rest } = record;
+    const done: QuarantineRecord = {
+      ...rest,
+      releasedAt: at.toISOString(),
+      status: close.status,
+      closedBy: close.actor,
+      ...(close.reason ? { closeReason: close.reason } : {}),
+      releasedBy: closeText(close),
+    };
     await this.writeDurably(
       `${record.id}.json`,
       new TextEncoder().encode(`${JSON.stringify(done, null, 2)}\n`),
     );
     await this.storeSafely(() => this.rows!.close(record.id, { ...close, at }));
-    if (!deleteMessage) return;
+    if (!deleteMessage || this.writing.has(record.sha256)) return;
     const others = (await this.list()).filter((r) => r.sha256 === record.sha256 && !r.releasedAt);
     if (others.length === 0) await rm(join(this.dir, `${record.sha256}.eml`), { force: true });
   }
 
   private async writeDurably(name: string, bytes: Uint8Array): Promise<void> {
-    const tmp = join(this.dir, `.${name}.${process.pid}.tmp`);
-    const file = await open(tmp, 'w', 0o600);
+    // SECURITY (no loss): a temp name of its own per write. One name per message and pid let two
+    // concurrent puts of the same mail (one campaign, many recipients) share the temp file: one rename
+    // failed (→ 451), and the other's `open(…, 'w')` could truncate the file already renamed into place.
+    const tmp = join(this.dir, `.${name}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
     try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
+      const file = await open(tmp, 'wx', 0o600);
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(tmp, join(this.dir, name));
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
     }
-    await rename(tmp, join(this.dir, name));
     const dir = await open(this.dir, 'r');
     try {
       await dir.sync();

@@ -8,6 +8,7 @@ import {
   TSHARK_JA3_FIELD,
   TsharkEkMapper,
 } from '../../formats/pcap/index.js';
+import { resolveBinary, sandboxCommand } from './sandbox.js';
 
 export interface TsharkOptions {
   /** The tshark binary (default `tshark` on PATH, or `$EMOGUARD_TSHARK` given by the caller). */
@@ -16,13 +17,23 @@ export interface TsharkOptions {
   timeoutMs?: number;
   /** Bound on one EK line (a packet's fields). Default 1 MiB. */
   maxLineChars?: number;
+  /** Bound on all of tshark's standard output; past it the process group is killed. Default 4 GiB. */
+  maxOutputBytes?: number;
+  /** tshark's address-space limit where `prlimit` runs (see sandbox.ts). Default 4 GiB. */
+  maxMemoryBytes?: number;
 }
 
 export const DEFAULT_TSHARK_TIMEOUT_MS = 10 * 60 * 1000;
+export const DEFAULT_TSHARK_OUTPUT_BYTES = 4 * 1024 ** 3;
 const MAX_STDERR_CHARS = 4096;
 
 export class TsharkError extends Error {
-  readonly code: 'E_TSHARK_MISSING' | 'E_TSHARK_FAILED' | 'E_TSHARK_TIMEOUT' | 'E_TSHARK_INPUT';
+  readonly code:
+    | 'E_TSHARK_MISSING'
+    | 'E_TSHARK_FAILED'
+    | 'E_TSHARK_TIMEOUT'
+    | 'E_TSHARK_OUTPUT'
+    | 'E_TSHARK_INPUT';
   constructor(code: TsharkError['code'], message: string) {
     super(message);
     this.code = code;
@@ -34,6 +45,8 @@ export interface CaptureSummary {
   events: number;
   anomalies: NetlogAnomaly[];
   anomalyCount: number;
+  /** What confined tshark (sandbox.ts), e.g. `clean-config`, `no-network`, `prlimit(as,cpu,fsize,core)`. */
+  protections?: string[];
 }
 
 /**
@@ -96,12 +109,18 @@ export async function* readCaptureEvents(
       }
       splitter.end();
       const { code, stderr } = await run.done;
+      summary.protections = run.protections;
       // tshark before 3.6 has no JA3 field and refuses the whole field list: once more without it.
       if (code !== 0 && withJa3 && lines === 0 && /aren't valid|not valid/i.test(stderr)) {
         withJa3 = false;
         continue;
       }
-      if (code !== 0) throw tsharkFailure(path, code, stderr);
+      if (code === 'timeout' || code === 'output-cap') {
+        // The events read so far stand; the cut is reported as an anomaly of the capture.
+        const error = tsharkFailure(path, code, stderr);
+        mapper.anomalyCount++;
+        mapper.anomalies.unshift({ code: error.code, message: error.message });
+      } else if (code !== 0) throw tsharkFailure(path, code, stderr);
       queue.push(...mapper.end());
       summary.events += queue.length;
       yield* queue.splice(0);
@@ -119,7 +138,13 @@ function tsharkFailure(path: string, code: number | string, stderr: string): Tsh
   if (code === 'timeout') {
     return new TsharkError(
       'E_TSHARK_TIMEOUT',
-      `${path}: tshark did not finish in time and was stopped`,
+      `${path}: tshark did not finish in time and was stopped; events after the cut are missing`,
+    );
+  }
+  if (code === 'output-cap') {
+    return new TsharkError(
+      'E_TSHARK_OUTPUT',
+      `${path}: tshark wrote more than the output limit and was stopped; events after the cut are missing`,
     );
   }
   const why = stderr
@@ -135,56 +160,104 @@ function tsharkFailure(path: string, code: number | string, stderr: string): Tsh
 
 export interface TsharkRun {
   stdout: AsyncIterable<unknown>;
-  /** Exit code, `'timeout'` when killed by the timeout, and the head of stderr. */
+  /** Exit code, `'timeout'` / `'output-cap'` when killed at a bound, and the head of stderr. */
   done: Promise<{ code: number | string; stderr: string }>;
+  /** What confined the run (sandbox.ts). */
+  protections: string[];
   kill(): void;
 }
 
-/** Spawns tshark without a shell; a missing binary rejects `done` and ends stdout with a clear error. */
+function missing(binary: string): TsharkError {
+  return new TsharkError(
+    'E_TSHARK_MISSING',
+    `tshark not found (${binary}): install Debian's tshark (apt-get install tshark) to read packet captures`,
+  );
+}
+
+/**
+ * Spawns tshark without a shell, sandboxed (sandbox.ts), in its own process group that is killed whole
+ * at the timeout or the output cap. A missing binary rejects `done` and ends stdout with a clear error.
+ */
 export function runTshark(args: readonly string[], options: TsharkOptions = {}): TsharkRun {
   const binary = options.binary ?? 'tshark';
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+  const resolved = resolveBinary(binary, process.env.PATH);
+  if (resolved === undefined) {
+    const error = missing(binary);
+    const done = Promise.reject(error);
+    done.catch(() => undefined);
+    return {
+      stdout: (async function* () {
+        throw error;
+      })(),
+      done,
+      protections: [],
+      kill: () => undefined,
+    };
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TSHARK_TIMEOUT_MS;
+  const maxOutput = options.maxOutputBytes ?? DEFAULT_TSHARK_OUTPUT_BYTES;
+  const box = sandboxCommand(resolved, args, {
+    maxCpuSeconds: timeoutMs / 1000 + 1,
+    ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
+  });
+  // SECURITY: stdin closed, no shell, a minimal environment, a process group of its own.
+  const child = spawn(box.file, box.args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    shell: false,
+    env: box.env,
+    detached: true,
+  });
   let stderr = '';
-  let isTimedOut = false;
+  let cut: 'timeout' | 'output-cap' | undefined;
+  let outputBytes = 0;
+  const killGroup = () => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {
     if (stderr.length < MAX_STDERR_CHARS) stderr += s.slice(0, MAX_STDERR_CHARS - stderr.length);
   });
   const timer = setTimeout(() => {
-    isTimedOut = true;
-    child.kill('SIGKILL');
-  }, options.timeoutMs ?? DEFAULT_TSHARK_TIMEOUT_MS);
+    cut ??= 'timeout';
+    killGroup();
+  }, timeoutMs);
   const done = new Promise<{ code: number | string; stderr: string }>((resolve, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(
-        error.code === 'ENOENT'
-          ? new TsharkError(
-              'E_TSHARK_MISSING',
-              `tshark not found (${binary}): install Debian's tshark (apt-get install tshark) to read packet captures`,
-            )
-          : error,
-      );
+      box.cleanup();
+      reject(error.code === 'ENOENT' ? missing(binary) : error);
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: isTimedOut ? 'timeout' : (code ?? signal ?? 'killed'), stderr });
+      box.cleanup();
+      resolve({ code: cut ?? code ?? signal ?? 'killed', stderr });
     });
   });
   const stdout = (async function* () {
-    // A spawn error (ENOENT) closes stdout at once: surface it here rather than as an empty capture.
-    yield* child.stdout;
-    await done.then((r) => {
-      if (r.code === 'timeout') throw tsharkFailure(String(args[2]), 'timeout', r.stderr);
-    });
+    for await (const chunk of child.stdout) {
+      outputBytes += (chunk as Uint8Array).length;
+      if (outputBytes > maxOutput) {
+        cut ??= 'output-cap';
+        killGroup();
+        break;
+      }
+      yield chunk;
+    }
+    await done;
   })();
   done.catch(() => undefined);
   return {
     stdout,
     done,
+    protections: box.protections,
     kill: () => {
       clearTimeout(timer);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      killGroup();
     },
   };
 }

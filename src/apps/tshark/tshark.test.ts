@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { TSHARK_SKIP, useDownloadCapture } from '../../../test/support/tshark-capture.js';
@@ -123,14 +123,56 @@ describe('tshark: capture events', { skip }, () => {
     assert.equal(r.tooLarge, 1);
   });
 
-  test('timeout: tshark is stopped and the error says so', async () => {
-    await assert.rejects(
-      collect(readCaptureEvents(capture, { timeoutMs: 1 })),
-      (e: TsharkError) => {
-        assert.equal(e.code, 'E_TSHARK_TIMEOUT');
-        return true;
-      },
+  test('timeout: tshark is stopped, the capture ends with an E_TSHARK_TIMEOUT anomaly, nothing throws', async () => {
+    const summary: CaptureSummary = { packets: 0, events: 0, anomalies: [], anomalyCount: 0 };
+    await collect(readCaptureEvents(capture, { timeoutMs: 1 }, summary));
+    assert.equal(summary.anomalies[0]?.code, 'E_TSHARK_TIMEOUT', 'the cut is reported');
+  });
+
+  test('output cap: past maxOutputBytes tshark is killed and E_TSHARK_OUTPUT reported', async () => {
+    const summary: CaptureSummary = { packets: 0, events: 0, anomalies: [], anomalyCount: 0 };
+    const events = await collect(readCaptureEvents(capture, { maxOutputBytes: 64 }, summary));
+    assert.equal(events.length, 0);
+    assert.equal(summary.anomalies[0]?.code, 'E_TSHARK_OUTPUT', 'the cut is reported');
+  });
+
+  test("output cap: at the capture's whole output nothing is cut", async () => {
+    const summary: CaptureSummary = { packets: 0, events: 0, anomalies: [], anomalyCount: 0 };
+    const events = await collect(readCaptureEvents(capture, { maxOutputBytes: 1 << 20 }, summary));
+    assert.equal(events.length, 5);
+    assert.equal(summary.anomalyCount, 0);
+    assert.ok(summary.protections?.includes('clean-config'), 'the protections are named');
+  });
+
+  test("sandbox: a personal Lua plugin that loads under the caller's HOME is not loaded", async () => {
+    const home = join(dir, 'home');
+    const plugins = join(home, '.local', 'lib', 'wireshark', 'plugins');
+    mkdirSync(plugins, { recursive: true });
+    const marker = join(dir, 'lua-ran');
+    writeFileSync(
+      join(plugins, 'marker.lua'),
+      `local f = io.open(${JSON.stringify(marker)}, "w") f:write("x") f:close()\n`,
     );
+    // Control: tshark itself loads the plugin from that HOME, so its absence below means something.
+    spawnSync('tshark', ['-n', '-r', capture, '-c', '1'], {
+      env: { ...process.env, HOME: home, WIRESHARK_PLUGIN_DIR: plugins },
+      stdio: 'ignore',
+    });
+    const control = existsSync(marker);
+    rmSync(marker, { force: true });
+    const saved = { home: process.env.HOME, plugin: process.env.WIRESHARK_PLUGIN_DIR };
+    process.env.HOME = home;
+    process.env.WIRESHARK_PLUGIN_DIR = plugins;
+    try {
+      await collect(readCaptureEvents(capture));
+    } finally {
+      process.env.HOME = saved.home;
+      if (saved.plugin === undefined) delete process.env.WIRESHARK_PLUGIN_DIR;
+      else process.env.WIRESHARK_PLUGIN_DIR = saved.plugin;
+    }
+    assert.ok(!existsSync(marker), 'the plugin did not run under emoguard');
+    if (!control)
+      assert.ok(true, 'this tshark loads no personal Lua at all (control did not fire)');
   });
 
   test('a corrupt capture: tshark fails and the error carries its message', async () => {
@@ -144,6 +186,51 @@ describe('tshark: capture events', { skip }, () => {
 });
 
 describe('tshark: refusals (no tshark needed)', () => {
+  test('timeout: the whole process group is killed, a grandchild included', async () => {
+    const fake = join(dir, 'fake-tshark.sh');
+    const pidFile = join(dir, 'grandchild.pid');
+    writeFileSync(fake, `#!/bin/sh\nsleep 30 &\necho $! > ${pidFile}\nwait\n`, { mode: 0o755 });
+    const summary: CaptureSummary = { packets: 0, events: 0, anomalies: [], anomalyCount: 0 };
+    await collect(readCaptureEvents(capture, { binary: fake, timeoutMs: 300 }, summary));
+    assert.equal(summary.anomalies[0]?.code, 'E_TSHARK_TIMEOUT');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 100));
+    // Gone, or a zombie where no init reaps orphans (containers): either way it no longer runs.
+    let state = 'gone';
+    try {
+      state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 'gone';
+    } catch {
+      // no such process
+    }
+    assert.ok(
+      state === 'gone' || state === 'Z',
+      `the sleep started by the fake tshark is gone (${state})`,
+    );
+  });
+
+  test('output cap: a tool that floods stdout is killed at the cap', async () => {
+    const fake = join(dir, 'flood-tshark.sh');
+    writeFileSync(fake, '#!/bin/sh\nexec yes \'{"index":{}}\'\n', { mode: 0o755 });
+    const summary: CaptureSummary = { packets: 0, events: 0, anomalies: [], anomalyCount: 0 };
+    await collect(readCaptureEvents(capture, { binary: fake, maxOutputBytes: 1 << 20 }, summary));
+    assert.equal(summary.anomalies[0]?.code, 'E_TSHARK_OUTPUT');
+  });
+
+  test('sandbox: tshark sees only the minimal environment', async () => {
+    const fake = join(dir, 'env-tshark.sh');
+    const out = join(dir, 'env.txt');
+    writeFileSync(fake, `#!/bin/sh\nenv > ${out}\n`, { mode: 0o755 });
+    process.env.EMOGUARD_TEST_SECRET = 'leak';
+    try {
+      await collect(readCaptureEvents(capture, { binary: fake }));
+    } finally {
+      delete process.env.EMOGUARD_TEST_SECRET;
+    }
+    const env = readFileSync(out, 'utf8');
+    assert.doesNotMatch(env, /EMOGUARD_TEST_SECRET/);
+    assert.match(env, /^WIRESHARK_CONFIG_DIR=.*emoguard-tshark-home-/m);
+  });
+
   test('tshark missing: a clear error naming the Debian package', async () => {
     await assert.rejects(
       collect(readCaptureEvents(capture, { binary: join(dir, 'no-such-tshark') })),

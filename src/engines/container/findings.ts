@@ -42,7 +42,9 @@ export const encryptedArchive = defineFinding({
   attack: ['T1027'],
   description:
     '7z with AES-256 (encrypted file data, or with -mhe=on encrypted names too) or RAR with a password: mailed ' +
-    'so that gateways cannot look inside, the password given in the mail body. Never reported clean.',
+    'so that gateways cannot look inside, the password given in the mail body. The candidate passwords ' +
+    'found in the delivering mail were tried and none opened it (the evidence says how many). Never ' +
+    'reported clean.',
 });
 
 export const unsupportedArchive = defineFinding({
@@ -52,8 +54,20 @@ export const unsupportedArchive = defineFinding({
   step: '1',
   attack: [],
   description:
-    'The archive was listed but some members could not be extracted (RAR compression, 7z PPMd/BZip2/BCJ2): ' +
+    'The archive was listed but some members could not be extracted (7z PPMd/BZip2/BCJ2/Delta/ARM filters): ' +
     'their content was not scanned, so the archive is not called clean. Member names are in the evidence.',
+});
+
+export const unreadableMember = defineFinding({
+  id: 'container.unreadable-member',
+  title: 'Archive contents that could not be extracted',
+  severity: 'medium',
+  step: '1',
+  attack: ['T1027'],
+  description:
+    'A 7z folder did not decode, or RARLAB unrar refused a member or the archive (damaged data, a CRC ' +
+    'mismatch, an unknown method, a truncated volume): that content was not scanned, so the archive is ' +
+    'not called clean. The error and the member or folder are in the evidence.',
 });
 
 export const CONTAINER_FINDINGS = [
@@ -62,6 +76,7 @@ export const CONTAINER_FINDINGS = [
   inconsistentImage,
   encryptedArchive,
   unsupportedArchive,
+  unreadableMember,
 ] as const;
 
 export const embeddedFile = defineFinding({

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import {
+  buildLegacySheet,
+  buildLegacyWorkbook,
+  legacyXlmSpec,
+} from '../../../test/builders/biff-legacy.js';
 import { FAKE_DISARMERS, macroDocm } from '../../../test/support/disarm-fakes.js';
 import { isKnownTechnique, LimitError, resolveLimits } from '../../core/index.js';
 import { DISARM_FINDINGS, disarmDocument, DISARMERS } from './index.js';
@@ -90,5 +95,28 @@ describe('disarm dispatch (engines/disarm)', () => {
       disarmers: FAKE_DISARMERS,
     });
     assert.equal(at.status, 'disarmed');
+  });
+});
+
+describe('disarm dispatch: Excel 2.x–4.0 (biff) files are refused by name', () => {
+  test('a BIFF4 macro sheet (.xlm) → refused: nothing but macros, no macro-free copy', () => {
+    const out = disarmDocument(buildLegacySheet(4, legacyXlmSpec()), { limits });
+    assert.deepEqual([out.status, out.refusal, out.inputType], ['refused', 'unsupported', 'biff']);
+    assert.match(out.reason!, /Excel 4\.0 macro sheet \(BIFF4 \.xlm\) is nothing but macros/);
+    assert.equal(out.output, undefined);
+  });
+
+  test('a BIFF3 worksheet and a BIFF4W workbook → refused with their own reasons, never "cannot be disarmed"', () => {
+    const sheet = buildLegacySheet(3, { cells: [{ ref: 'A1', value: 'total' }] });
+    const book = buildLegacyWorkbook({
+      version: 4,
+      sheets: [{ name: 'Macro1', ...legacyXlmSpec() }],
+    });
+    const s = disarmDocument(sheet, { limits });
+    const b = disarmDocument(book, { limits });
+    assert.deepEqual([s.refusal, b.refusal], ['unsupported', 'unsupported']);
+    assert.match(s.reason!, /Excel 2\.x–4\.0 files \(BIFF3\) are not rewritten/);
+    assert.match(b.reason!, /Excel 4\.0 workbook \(BIFF4W\) is not rewritten/);
+    for (const r of [s.reason!, b.reason!]) assert.doesNotMatch(r, /cannot be disarmed/);
   });
 });

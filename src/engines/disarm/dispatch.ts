@@ -58,6 +58,7 @@ export function disarmDocument(bytes: Uint8Array, options: DispatchOptions): Dis
     );
   }
   const disarmer = (options.disarmers ?? DISARMERS)[inputType];
+  if (!disarmer && inputType === 'biff') return refuse('unsupported', legacyExcelReason(bytes));
   if (!disarmer) return refuse('unsupported', unsupportedReason(inputType));
   let outcome: DisarmOutcome;
   try {
@@ -87,4 +88,26 @@ function unsupportedReason(type: FileType): string {
   }
   if (OFFICE_TYPES.has(type)) return `the ${type} disarmer is not available in this build`;
   return `${type} content cannot be disarmed (disarm handles Office documents: OLE, OOXML, RTF and SYLK)`;
+}
+
+/** BOF.dt of a BIFF2–4 file (OpenOffice.org "Microsoft Excel File Format" 5.8), the sniffer's test. */
+const BOF_MACRO_SHEET = 0x0040;
+const BOF_WORKSPACE = 0x0100;
+
+/**
+ * Why an Excel 2.x–4.0 file gets no disarmed copy. A macro sheet (.xlm) is nothing but XLM macros:
+ * removing them leaves nothing to deliver, and keeping any cell keeps a formula Excel runs. A
+ * BIFF4W workbook bundles such sheets; worksheets of that age have no rewriter here. Each is refused
+ * by name, so an operator reads what the file is, not "unsupported type".
+ */
+function legacyExcelReason(bytes: Uint8Array): string {
+  const version = bytes[1] === 0x04 ? 4 : bytes[1] === 0x02 ? 3 : 2;
+  const dt = (bytes[6] ?? 0) | ((bytes[7] ?? 0) << 8);
+  if (dt === BOF_MACRO_SHEET) {
+    return `an Excel 4.0 macro sheet (BIFF${version} .xlm) is nothing but macros: there is no macro-free copy to deliver`;
+  }
+  if (dt === BOF_WORKSPACE) {
+    return 'an Excel 4.0 workbook (BIFF4W) is not rewritten: its bundled sheets may be macro sheets, and no macro-free copy is made';
+  }
+  return `Excel 2.x–4.0 files (BIFF${version}) are not rewritten: no macro-free copy is made of this legacy format`;
 }

@@ -1,18 +1,29 @@
 /**
  * Public keys Emotet carries for its C2 protocol: RSA (epochs 1–3: DER SubjectPublicKeyInfo imported with
- * CryptDecodeObjectEx, or a CryptoAPI PUBLICKEYBLOB) and two P-256 keys (epochs 4–5: BCRYPT_ECCKEY_BLOB,
+ * CryptDecodeObjectEx, a PKCS#1 RSAPublicKey (RFC 8017 A.1.1) as the XOR-encrypted blob in .data holds
+ * it, or a CryptoAPI PUBLICKEYBLOB) and two P-256 keys (epochs 4–5: BCRYPT_ECCKEY_BLOB,
  * "ECK1" ECDH and "ECS1" ECDSA). Every candidate is validated structurally (DER lengths, exponent,
  * modulus size; the P-256 point on the curve) so that stray magic bytes are not keys.
  */
 
+import { sha256Hex } from '../../core/index.js';
+import { wholeBuffer, type OwnedWindow } from './words.js';
+
 export interface ExtractedKey {
   /** `rsa`, `ecdh-p256` (ECK1) or `ecdsa-p256` (ECS1). */
   type: 'rsa' | 'ecdh-p256' | 'ecdsa-p256';
-  format: 'spki-der' | 'publickeyblob' | 'bcrypt-ecckey-blob';
+  format: 'spki-der' | 'pkcs1-der' | 'publickeyblob' | 'bcrypt-ecckey-blob';
   bits: number;
   offset: number;
-  /** The key blob as found, base64 (public keys: safe to share, useful to pivot on). */
+  /** The key blob as found (decrypted for `xor`), base64 (public keys: safe to share, useful to pivot on). */
   base64: string;
+  /** `xor`: decrypted from Emotet's key/length/data blob (`offset` is the blob's); else in the clear. */
+  encoding?: 'plain' | 'xor';
+  /**
+   * SHA-256 of the public numbers, whatever the container: the modulus (big-endian, no sign byte) for
+   * RSA, X‖Y for P-256. Each epoch had its own keys, so this is what names an epoch.
+   */
+  fingerprint: string;
 }
 
 export interface KeyOptions {
@@ -29,6 +40,15 @@ const DEADLINE_EVERY = 1 << 16;
 
 /** All validated keys in `bytes`, in offset order, at most `maxKeys`. */
 export function findKeys(bytes: Uint8Array, options: KeyOptions = {}): ExtractedKey[] {
+  return keysIn(bytes, wholeBuffer(bytes), options);
+}
+
+/**
+ * The keys that start in `own` (chunk.ts), offsets from `own.base`. Each first byte found by indexOf
+ * (memchr speed) gets a one- or two-byte test before the structural check, so that the common bytes
+ * 06, 30, 45 and 52 cost no call and no allocation.
+ */
+export function keysIn(bytes: Uint8Array, own: OwnedWindow, options: KeyOptions): ExtractedKey[] {
   const limits = {
     min: options.minRsaBits ?? 512,
     max: options.maxRsaBits ?? 1024,
@@ -40,14 +60,70 @@ export function findKeys(bytes: Uint8Array, options: KeyOptions = {}): Extracted
     for (let at = bytes.indexOf(first); at >= 0; at = bytes.indexOf(first, at + 1)) {
       if (++n % DEADLINE_EVERY === 0) options.checkDeadline?.();
       const key = check(at);
-      if (key) keys.push(key);
+      if (key && key.offset >= own.from && key.offset < own.to) keys.push(key);
       if (keys.length >= max * 4) break;
     }
   };
-  scan(0x06, (at) => rsaSpkiAt(bytes, at, limits));
-  scan(0x52, (at) => rsaBlobAt(bytes, at, limits)); // "RSA1"
-  scan(0x45, (at) => eccBlobAt(bytes, at)); // "ECK1" / "ECS1"
-  return keys.sort((a, b) => a.offset - b.offset).slice(0, max);
+  // 06 09 2a: the OID tag, its length, its first byte.
+  scan(0x06, (at) =>
+    bytes[at + 1] === 0x09 && bytes[at + 2] === 0x2a ? rsaSpkiAt(bytes, at, limits) : undefined,
+  );
+  scan(0x30, (at) =>
+    isSequenceOfInteger(bytes, at) ? rsaPkcs1At(bytes, at, limits, false) : undefined,
+  );
+  scan(0x52, (at) => (bytes[at + 1] === 0x53 ? rsaBlobAt(bytes, at, limits) : undefined)); // "RSA1"
+  scan(0x45, (at) => (bytes[at + 1] === 0x43 ? eccBlobAt(bytes, at) : undefined)); // "ECK1" / "ECS1"
+  return withoutNested(keys)
+    .sort((a, b) => a.offset - b.offset)
+    .slice(0, max)
+    .map((k) => (own.base === 0 ? k : { ...k, offset: own.base + k.offset }));
+}
+
+/** `30 <len> 02`: a SEQUENCE whose content opens with an INTEGER (what rsaPkcs1At parses first). */
+function isSequenceOfInteger(bytes: Uint8Array, at: number): boolean {
+  const len = bytes[at + 1]!;
+  const header = len < 0x80 ? 2 : len === 0x81 ? 3 : len === 0x82 ? 4 : 0;
+  return header > 0 && bytes[at + header] === 0x02;
+}
+
+/** An SPKI holds a PKCS#1 RSAPublicKey in its BIT STRING: the inner one is the same key, not another. */
+function withoutNested(keys: ExtractedKey[]): ExtractedKey[] {
+  const spans = keys
+    .filter((k) => k.format === 'spki-der')
+    .map((k) => [k.offset, k.offset + blobLength(k.base64)] as const);
+  return keys.filter(
+    (k) =>
+      k.format !== 'pkcs1-der' || !spans.some(([from, to]) => k.offset > from && k.offset < to),
+  );
+}
+
+function blobLength(base64: string): number {
+  const pad = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length / 4) * 3 - pad;
+}
+
+/**
+ * The key that starts exactly at `at` (a decrypted blob): a BCRYPT_ECCKEY_BLOB, a PKCS#1 or SPKI RSA
+ * key, or a PUBLICKEYBLOB.
+ */
+export function keyAt(
+  bytes: Uint8Array,
+  at: number,
+  options: Omit<KeyOptions, 'maxKeys' | 'checkDeadline'> = {},
+): ExtractedKey | undefined {
+  const limits = { min: options.minRsaBits ?? 512, max: options.maxRsaBits ?? 1024 };
+  return (
+    eccBlobAt(bytes, at) ??
+    rsaPkcs1At(bytes, at, limits, true) ??
+    [4, 5, 6].map((oid) => rsaSpkiAt(bytes, at + oid, limits)).find((k) => k?.offset === at) ??
+    rsaBlobAt(bytes, at + 8, limits)
+  );
+}
+
+function modulusFingerprint(n: Uint8Array): string {
+  let i = 0;
+  while (i < n.length - 1 && n[i] === 0) i++;
+  return sha256Hex(n.subarray(i));
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -103,9 +179,41 @@ function rsaSpkiAt(
       bits,
       offset: start,
       base64: toBase64(bytes.subarray(start, outer[1])),
+      fingerprint: modulusFingerprint(bytes.subarray(n[0], n[1])),
     };
   }
   return undefined;
+}
+
+/**
+ * RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } at `at`. In the clear it is
+ * accepted only with a 2-byte length form (`30 81`/`30 82`, or `30 68`-style short forms for ≤ 1024-bit
+ * keys) whose INTEGER starts with the 00 sign byte: a bare SEQUENCE of two INTEGERs is common in any
+ * DER, so `isExact` (a decrypted blob, where the key must start at `at`) is what makes it strong.
+ */
+function rsaPkcs1At(
+  bytes: Uint8Array,
+  at: number,
+  limits: { min: number; max: number },
+  isExact: boolean,
+): ExtractedKey | undefined {
+  const seq = element(bytes, at, 0x30);
+  const n = seq && element(bytes, seq[0], 0x02);
+  const e = n && element(bytes, n[1], 0x02);
+  if (!seq || !n || !e || e[1] !== seq[1]) return undefined;
+  if (!isExact && bytes[n[0]] !== 0) return undefined;
+  const bits = modulusBits(bytes.subarray(n[0], n[1]));
+  if (bits < limits.min || bits > limits.max || !isPlausibleExponent(bytes.subarray(e[0], e[1])))
+    return undefined;
+  if (bits % 8 !== 0) return undefined; // RSA moduli are whole bytes with the top bit set
+  return {
+    type: 'rsa',
+    format: 'pkcs1-der',
+    bits,
+    offset: at,
+    base64: toBase64(bytes.subarray(at, seq[1])),
+    fingerprint: modulusFingerprint(bytes.subarray(n[0], n[1])),
+  };
 }
 
 function modulusBits(n: Uint8Array): number {
@@ -151,6 +259,7 @@ function rsaBlobAt(
     bits,
     offset: start,
     base64: toBase64(bytes.subarray(start, end)),
+    fingerprint: modulusFingerprint(bytes.slice(at + 12, end).reverse()), // PUBLICKEYBLOB: little-endian
   };
 }
 
@@ -187,5 +296,6 @@ function eccBlobAt(bytes: Uint8Array, at: number): ExtractedKey | undefined {
     bits: 256,
     offset: at,
     base64: toBase64(bytes.subarray(at, at + 72)),
+    fingerprint: sha256Hex(bytes.subarray(at + 8, at + 72)),
   };
 }

@@ -21,10 +21,19 @@ export interface PlausibilityOptions {
   ports?: readonly number[];
 }
 
-/** A 64 Ki lookup table: one array read per candidate position keeps the scan near memory speed. */
+const portTables = new WeakMap<readonly number[], Uint8Array>();
+
+/**
+ * A 64 Ki lookup table: one array read per candidate position keeps the scan near memory speed. Kept
+ * per ports array, since chunked callers scan thousands of small memory regions with the same options.
+ * The table is shared: callers must not write to it.
+ */
 export function portTable(ports: readonly number[]): Uint8Array {
-  const table = new Uint8Array(65536);
+  let table = portTables.get(ports);
+  if (table) return table;
+  table = new Uint8Array(65536);
   for (const p of ports) if (Number.isInteger(p) && p > 0 && p < 65536) table[p] = 1;
+  portTables.set(ports, table);
   return table;
 }
 

@@ -53,6 +53,20 @@ describe('ioc: hash engine for scanned files', () => {
     );
   });
 
+  test('Excel 2.x–4.0 sheets (biff, the .xlm macro sheets) are documents, step 2, like .xls and SYLK', async () => {
+    const engine = createHashIocEngine(
+      buildIocSet([{ type: 'sha256', value: hex('sha256'), source: 'x' }]),
+    );
+    for (const type of ['biff', 'sylk', 'ole'] as const) {
+      const out = await engine.analyze(makeContext(bytes, { name: 'macro.xlm', type }));
+      assert.deepEqual(
+        out.findings!.map((f) => [f.id, f.step]),
+        [['ioc.known-malicious-document', '2']],
+        type,
+      );
+    }
+  });
+
   test('no listed hash → no finding; the engine runs on every type and declares its findings', async () => {
     const engine = createHashIocEngine(
       buildIocSet([{ type: 'sha256', value: 'ab'.repeat(32), source: 'x' }]),

@@ -56,6 +56,7 @@ const DOCUMENT_TYPES: ReadonlySet<FileType> = new Set([
   'ooxml',
   'rtf',
   'sylk',
+  'biff', // Excel 2.x–4.0 sheets: the .xlm macro sheets XLM droppers still come as
   'activemime',
   'pdf',
   'mhtml',

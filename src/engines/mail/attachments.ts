@@ -1,7 +1,8 @@
 import type { Evidence, FileType, FindingFactory } from '../../core/index.js';
 import type { MailAttachment } from '../../formats/mime/index.js';
 import { sniffType } from '../../formats/sniff/index.js';
-import { centralDirectoryNames, listZip } from '../../formats/zip/index.js';
+import { centralDirectoryNames } from '../../formats/zip/index.js';
+import { inspectEncryptedArchive, passwordNote } from './encrypted-archives.js';
 import {
   DANGEROUS_EXTENSIONS,
   DANGEROUS_TYPES,
@@ -21,9 +22,6 @@ import {
   rtloFilename,
   trailingSpaceFilename,
 } from './findings.js';
-
-/** Members listed per ZIP attachment to look for encryption; the archive engine lists them all. */
-const MAX_ZIP_ENTRIES_CHECKED = 10_000;
 
 export type Report = (finding: FindingFactory, evidence: Evidence) => void;
 
@@ -53,7 +51,9 @@ function checkOffice(
       ? `OOXML package${macroParts.length > 0 ? ` with ${macroParts.join(', ')}` : ''}`
       : type === 'ole'
         ? 'OLE compound file (legacy Office)'
-        : 'RTF document';
+        : type === 'biff'
+          ? 'Excel 2.x–4.0 file (BIFF2–4, XLM macro sheets)'
+          : 'RTF document';
   const named = name === '' ? 'no file name' : `named .${ext || '(none)'}`;
   const note = `content is ${what}; ${named}${isMismatch ? ', which disagrees with the content' : ''}`;
   report(isMacroCapable || isMismatch ? officeAttachment : documentAttachment, {
@@ -84,27 +84,30 @@ function checkName(name: string, evidence: Evidence, report: Report) {
   }
 }
 
-async function checkEncryptedZip(
+/** ZIP, 7z and RAR: encrypted members or headers, and whether a password from the body opens them. */
+async function checkEncryptedArchive(
+  type: FileType,
   bytes: Uint8Array,
   evidence: Evidence,
-  hasPasswordHint: boolean,
+  passwords: PasswordContext,
   report: Report,
 ) {
-  let entries;
-  try {
-    ({ entries } = await listZip(bytes, { maxEntries: MAX_ZIP_ENTRIES_CHECKED }));
-  } catch {
-    return; // not listable: the archive engine reports why when it scans the child
-  }
-  const encrypted = entries.filter((e) => e.encrypted);
-  const first = encrypted[0];
-  if (!first) return;
-  const kinds = [...new Set(encrypted.map((e) => e.encryption ?? 'unknown'))].join(', ');
-  const hint = hasPasswordHint ? '; the body mentions a password' : '';
-  report(encryptedArchiveAttachment, {
-    ...evidence,
-    note: `${encrypted.length} of ${entries.length} members encrypted (${kinds}), first ${JSON.stringify(first.name)}${hint}`,
+  const lock = await inspectEncryptedArchive(type, bytes, {
+    passwords: passwords.candidates,
+    ...(passwords.checkDeadline ? { checkDeadline: passwords.checkDeadline } : {}),
   });
+  if (!lock) return;
+  const note = passwordNote(lock, passwords.candidates.length, passwords.hasHint);
+  report(encryptedArchiveAttachment, { ...evidence, note: `${lock.what}${note}` });
+}
+
+/** What the mail body says about archive passwords. */
+export interface PasswordContext {
+  /** The body mentions a password (パスワード, password …). */
+  hasHint: boolean;
+  /** Candidate passwords found in the subject and body, tried on encrypted archives. */
+  candidates: readonly string[];
+  checkDeadline?: () => void;
 }
 
 /**
@@ -114,9 +117,11 @@ async function checkEncryptedZip(
 export async function checkAttachment(
   attachment: MailAttachment,
   label: string,
-  hasPasswordHint: boolean,
+  passwords: boolean | PasswordContext,
   report: Report,
 ): Promise<void> {
+  const context =
+    typeof passwords === 'boolean' ? { hasHint: passwords, candidates: [] } : passwords;
   const name = attachment.filename ?? '';
   const type = sniffType(attachment.bytes);
   // The exact name is the evidence; its escaped form rides along in the note, since bidi overrides
@@ -129,6 +134,6 @@ export async function checkAttachment(
   checkOffice(type, attachment.bytes, name, evidence, annotated);
   checkDangerous(type, name, evidence, annotated);
   checkName(name, evidence, annotated);
-  if (type === 'zip')
-    await checkEncryptedZip(attachment.bytes, evidence, hasPasswordHint, annotated);
+  if (type === 'zip' || type === '7z' || type === 'rar')
+    await checkEncryptedArchive(type, attachment.bytes, evidence, context, annotated);
 }

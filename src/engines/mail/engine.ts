@@ -126,7 +126,12 @@ export async function analyzeMail(
   for (const [index, attachment] of mail.attachments.entries()) {
     ctx.checkDeadline();
     const name = attachmentName(attachment, index);
-    await checkAttachment(attachment, name, hasPasswordHint, report);
+    await checkAttachment(
+      attachment,
+      name,
+      { hasHint: hasPasswordHint, candidates: passwords, checkDeadline: () => ctx.checkDeadline() },
+      report,
+    );
     children.push({
       name,
       bytes: attachment.bytes,

@@ -43,6 +43,8 @@ export const OFFICE_EXTENSIONS: Readonly<Partial<Record<FileType, ReadonlySet<st
     'potx', 'potm', 'ppsx', 'ppsm', 'ppam', 'sldx', 'sldm', 'vsdx', 'vsdm', 'thmx',
   ]),
   rtf: new Set(['rtf']),
+  // Excel 2.x–4.0 files: worksheets, .xlm macro sheets, BIFF4W workbooks (and .xls, which Excel opens).
+  biff: new Set(['xls', 'xlm', 'xlw', 'xlt', 'xla']),
 };
 
 /** Bidirectional overrides and isolates (Unicode TR9): U+202A–U+202E, U+2066–U+2069. */

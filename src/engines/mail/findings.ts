@@ -84,8 +84,10 @@ export const encryptedArchiveAttachment = defineFinding({
   step: '1',
   attack: ['T1566.001', 'T1027'],
   description:
-    'A ZIP attachment has encrypted members, which no gateway can scan. Emotet mailed password ZIPs ' +
-    'with the password in the body (abusing the Japanese PPAP habit); the contents were not analysed.',
+    'A ZIP, 7z or RAR attachment has encrypted members or encrypted headers, which a gateway cannot ' +
+    'scan without the password. Emotet mailed password ZIPs with the password in the body (abusing ' +
+    'the Japanese PPAP habit); the note says whether a password found in the body opens the archive ' +
+    '(its members are then extracted and scanned by the archive engines) or none does.',
 });
 
 export const displayNameSpoof = defineFinding({

@@ -14,16 +14,12 @@ import {
   memoryTypeName,
   MINIDUMP_MEMO,
   parseMinidump,
+  peHeaderOffset,
   protectionName,
-  type MemoryRegion,
   type Minidump,
 } from '../../formats/minidump/index.js';
 import { rwxPeRegion } from './findings.js';
 
-/** Page granularity at which an injected image may start inside a region (VirtualAlloc allocates pages). */
-const PAGE = 0x1000;
-/** Pages probed per region: a PE header sits at the start or in the first pages of an allocation. */
-const MAX_PAGES_PROBED = 256;
 const MAX_EVIDENCE = 32;
 
 export function analyzeMemory(ctx: AnalysisContext): EngineOutput {
@@ -46,7 +42,9 @@ export function analyzeMemory(ctx: AnalysisContext): EngineOutput {
     ctx.checkDeadline();
     const info = region.info;
     if (!info || info.type !== MEM_PRIVATE || !isWritableExecutable(info.protect)) continue;
-    const at = peHeaderOffset(ctx.bytes, region);
+    const at = peHeaderOffset(
+      ctx.bytes.subarray(region.fileOffset, region.fileOffset + region.size),
+    );
     if (at === undefined) continue;
     injected.push({
       location: `region ${formatAddress(region.va)}+0x${region.size.toString(16)}`,
@@ -62,21 +60,4 @@ export function analyzeMemory(ctx: AnalysisContext): EngineOutput {
     findings.push(rwxPeRegion(shown));
   }
   return { findings };
-}
-
-/** Offset in the region of the first page that starts with "MZ" and whose e_lfanew points at "PE\0\0". */
-function peHeaderOffset(bytes: Uint8Array, region: MemoryRegion): number | undefined {
-  const pages = Math.min(Math.ceil(region.size / PAGE), MAX_PAGES_PROBED);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let p = 0; p < pages; p++) {
-    const at = region.fileOffset + p * PAGE;
-    const end = region.fileOffset + region.size;
-    if (at + 0x40 > end || bytes[at] !== 0x4d || bytes[at + 1] !== 0x5a) continue;
-    const lfanew = view.getUint32(at + 0x3c, true);
-    const pe = at + lfanew;
-    if (lfanew < 0x40 || lfanew > 0x1000 || pe + 4 > end) continue;
-    if (bytes[pe] === 0x50 && bytes[pe + 1] === 0x45 && bytes[pe + 2] === 0 && bytes[pe + 3] === 0)
-      return p * PAGE;
-  }
-  return undefined;
 }

@@ -1,4 +1,5 @@
 import type { AnalysisContext, EngineOutput } from '../../core/index.js';
+import { analyzeLegacyExcel } from './biff.js';
 import { analyzeOle } from './ole.js';
 import { analyzeOoxml } from './ooxml.js';
 import { OfficeOutput } from './output.js';
@@ -30,6 +31,9 @@ export async function analyzeOffice(ctx: AnalysisContext): Promise<EngineOutput>
         break;
       case 'activemime':
         analyzeActiveMime(ctx, out);
+        break;
+      case 'biff':
+        analyzeLegacyExcel(ctx, out);
         break;
       default:
         break;

@@ -1,10 +1,10 @@
 import type { AnalysisContext } from '../../core/index.js';
 import { readOoxml, readOoxmlPart, type OoxmlPackage } from '../../formats/ooxml/index.js';
 import {
-  decodeXmlEntities,
   decodeXmlText,
   findDdeFormulas,
   findDdeLinks,
+  findFormulaElements,
   findWordFieldInstructions,
 } from '../../formats/msxml-office/index.js';
 import { reportDde, reportFields } from './fields.js';
@@ -22,8 +22,11 @@ const READ_CONCURRENCY = 8;
 const WORD_PART =
   /^word\/(?:(?:header|footer)\d*|footnotes|endnotes|comments|glossary\/document)\.xml$/i;
 const EXTERNAL_LINK_PART = /^xl\/externalLinks\/[^/]+\.xml$/i;
-const WORKSHEET_PART = /^xl\/(?:worksheets|macrosheets|dialogsheets)\/[^/]+\.xml$/i;
-const FORMULA = /<(?:[\w.-]+:)?f\b[^>]*>([^<]*)</g;
+// Worksheets and macro sheets hold cell, dataValidation and cfRule formulas; the workbook its names.
+const WORKSHEET_PART =
+  /^xl\/(?:(?:worksheets|macrosheets|dialogsheets)\/[^/]+\.xml|workbook\.xml)$/i;
+/** `|` itself, or written as a character reference: a part without either holds no DDE reference. */
+const MAY_HOLD_DDE = /\||&#(?:124|x0*7c);/i;
 
 /**
  * OOXML packages: external relationships (remote templates, linked OLE objects, frames), DDE fields in
@@ -62,9 +65,9 @@ export async function analyzeOoxml(ctx: AnalysisContext, out: OfficeOutput): Pro
   }
   for (const name of sheets) {
     const xml = textOf.get(name) ?? '';
-    if (!xml.includes('|')) continue;
-    for (const m of xml.matchAll(FORMULA)) {
-      for (const dde of findDdeFormulas(decodeXmlEntities(m[1] ?? ''))) {
+    if (!MAY_HOLD_DDE.test(xml)) continue;
+    for (const f of findFormulaElements(xml)) {
+      for (const dde of findDdeFormulas(f.formula)) {
         reportDde(out, dde.text, dde.application, dde.topic, { location: name });
       }
     }

@@ -32,6 +32,25 @@ export function isFoldable(pattern: string): boolean {
   return !/[\ud800-\udfff\u03c2\u03c3\u03a3\u0307]/.test(pattern);
 }
 
+/**
+ * The automaton's tables: plain typed arrays and strings, so that an automaton built once can be sent
+ * to worker threads (structured clone) instead of being rebuilt in each (hunt-runner).
+ */
+export interface AhoCorasickTables {
+  patterns: readonly string[];
+  stateCount: number;
+  classOf: Uint16Array;
+  width: number;
+  delta: Int32Array;
+  outStart: Int32Array;
+  outCount: Int32Array;
+  outList: Int32Array;
+  dictLink: Int32Array;
+  keyLength: Int32Array;
+  keyPatterns: Int32Array[];
+  keyOffsets: Int32Array[];
+}
+
 export class AhoCorasick {
   readonly patternCount: number;
   readonly stateCount: number;
@@ -52,97 +71,49 @@ export class AhoCorasick {
   private readonly keyOffsets: Int32Array[];
   private readonly seen: Uint32Array;
   private generation = 0;
+  /** The patterns found by the last scan, in the order found. */
+  private hits = new Int32Array(64);
+  private hitCount = 0;
 
-  constructor(patterns: readonly string[], window = 6) {
-    this.patterns = patterns;
-    this.patternCount = patterns.length;
-    const keyed = chooseKeys(patterns, window);
-    const keys = [...keyed.keys()];
-    this.keyLength = Int32Array.from(keys, (k) => k.length);
-    this.keyPatterns = keys.map((k) => Int32Array.from(keyed.get(k)!, ([id]) => id));
-    this.keyOffsets = keys.map((k) => Int32Array.from(keyed.get(k)!, ([, offset]) => offset));
-    this.classOf = new Uint16Array(65536);
-    let classes = 1;
-    for (const p of keys) {
-      for (let i = 0; i < p.length; i++) {
-        const c = p.charCodeAt(i);
-        if (this.classOf[c] === 0) this.classOf[c] = classes++;
-      }
-    }
-    // fold case: a unit whose lower case is in the alphabet takes that class
-    for (let c = 0; c < 65536; c++)
-      if (this.classOf[c] === 0) this.classOf[c] = this.classOf[LOWER[c]!]!;
-    // (1) the trie of the keys, with sparse children while building
-    const children: Map<number, number>[] = [new Map()];
-    const own: number[][] = [[]];
-    keys.forEach((p, id) => {
-      let s = 0;
-      for (let i = 0; i < p.length; i++) {
-        const c = this.classOf[p.charCodeAt(i)]!;
-        let next = children[s]!.get(c);
-        if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
-          own.push([]);
-          children[s]!.set(c, next);
-        }
-        s = next;
-      }
-      own[s]!.push(id);
-    });
-    const n = children.length;
-    this.stateCount = n;
-    // (2) breadth-first: failure links, full DFA transitions, dictionary links
-    const fail = new Int32Array(n);
-    const dictLink = new Int32Array(n).fill(-1);
-    const queue = new Int32Array(n);
-    // Rows of `width` = classes + 1 ints: the transitions, as row offsets of the next state (no
-    // multiply in the scan loop), then the first state with outputs to report from here.
-    const width = classes + 1;
-    const delta = new Int32Array(n * width);
-    let head = 0;
-    let tail = 0;
-    for (const [c, next] of children[0]!) {
-      delta[c] = next * width;
-      queue[tail++] = next;
-    }
-    while (head < tail) {
-      const s = queue[head++]!;
-      const f = fail[s]!;
-      dictLink[s] = own[f]!.length > 0 ? f : dictLink[f]!;
-      const row = s * width;
-      const frow = f * width;
-      for (let c = 1; c < classes; c++) {
-        const next = children[s]!.get(c);
-        if (next === undefined) delta[row + c] = delta[frow + c]!;
-        else {
-          delta[row + c] = next * width;
-          fail[next] = delta[frow + c]! / width;
-          queue[tail++] = next;
-        }
-      }
-    }
-    for (let s = 0; s < n; s++) delta[s * width + classes] = own[s]!.length > 0 ? s : dictLink[s]!;
-    // A transition into a state with something to report is stored negated: one read and a sign test
-    // per input character. (The root, offset 0, never reports.)
-    for (let i = 0; i < delta.length; i++) {
-      if (i % width === classes) continue;
-      const next = delta[i]! / width;
-      if (delta[next * width + classes]! > 0) delta[i] = -delta[i]!;
-    }
-    this.width = width;
-    this.delta = delta;
-    this.dictLink = dictLink;
-    this.outStart = new Int32Array(n);
-    this.outCount = new Int32Array(n);
-    const flat: number[] = [];
-    for (let s = 0; s < n; s++) {
-      this.outStart[s] = flat.length;
-      this.outCount[s] = own[s]!.length;
-      for (const k of own[s]!) flat.push(k);
-    }
-    this.outList = Int32Array.from(flat);
-    this.seen = new Uint32Array(patterns.length);
+  /** From patterns, or from the tables of an automaton built elsewhere (`tables()`). */
+  constructor(source: readonly string[] | AhoCorasickTables, window = 6) {
+    const t = Array.isArray(source)
+      ? buildTables(source as readonly string[], window)
+      : (source as AhoCorasickTables);
+    this.patterns = t.patterns;
+    this.patternCount = t.patterns.length;
+    this.stateCount = t.stateCount;
+    this.classOf = t.classOf;
+    this.width = t.width;
+    this.delta = t.delta;
+    this.outStart = t.outStart;
+    this.outCount = t.outCount;
+    this.outList = t.outList;
+    this.dictLink = t.dictLink;
+    this.keyLength = t.keyLength;
+    this.keyPatterns = t.keyPatterns;
+    this.keyOffsets = t.keyOffsets;
+    this.seen = new Uint32Array(t.patterns.length);
+  }
+
+  /** The read-only tables (shared, not copied): what another thread needs to scan the same way. */
+  tables(): AhoCorasickTables {
+    const { patterns, stateCount, classOf, width, delta, outStart, outCount, outList } = this;
+    const { dictLink, keyLength, keyPatterns, keyOffsets } = this;
+    return {
+      patterns,
+      stateCount,
+      classOf,
+      width,
+      delta,
+      outStart,
+      outCount,
+      outList,
+      dictLink,
+      keyLength,
+      keyPatterns,
+      keyOffsets,
+    };
   }
 
   /**
@@ -150,6 +121,7 @@ export class AhoCorasick {
    * stamp: afterwards `has(id, stamp)` tells whether pattern `id` occurred.
    */
   scan(texts: readonly string[]): number {
+    this.hitCount = 0;
     if (++this.generation === 0xffffffff) {
       this.seen.fill(0);
       this.generation = 1;
@@ -197,10 +169,25 @@ export class AhoCorasick {
           if (seen[id] === gen) continue;
           const pattern = patterns[id]!;
           if (pattern.length === keyLength[key] || foldedAt(text, pattern, keyStart - offsets[p]!))
-            seen[id] = gen;
+            this.found(id);
         }
       }
     }
+  }
+
+  private found(id: number): void {
+    this.seen[id] = this.generation;
+    if (this.hitCount === this.hits.length) {
+      const grown = new Int32Array(this.hits.length * 2);
+      grown.set(this.hits);
+      this.hits = grown;
+    }
+    this.hits[this.hitCount++] = id;
+  }
+
+  /** The ids of the patterns the last scan found (a view, valid until the next scan). */
+  hitIds(): Int32Array {
+    return this.hits.subarray(0, this.hitCount);
   }
 
   has(id: number, stamp: number): boolean {
@@ -251,4 +238,102 @@ function chooseKeys(patterns: readonly string[], window: number): Map<string, [n
     else keyed.set(key, [[id, offset]]);
   });
   return keyed;
+}
+
+/** Builds the DFA of the keys of `patterns` (see the module comment). */
+function buildTables(patterns: readonly string[], window: number): AhoCorasickTables {
+  const keyed = chooseKeys(patterns, window);
+  const keys = [...keyed.keys()];
+  const keyLength = Int32Array.from(keys, (k) => k.length);
+  const keyPatterns = keys.map((k) => Int32Array.from(keyed.get(k)!, ([id]) => id));
+  const keyOffsets = keys.map((k) => Int32Array.from(keyed.get(k)!, ([, offset]) => offset));
+  const classOf = new Uint16Array(65536);
+  let classes = 1;
+  for (const p of keys) {
+    for (let i = 0; i < p.length; i++) {
+      const c = p.charCodeAt(i);
+      if (classOf[c] === 0) classOf[c] = classes++;
+    }
+  }
+  // fold case: a unit whose lower case is in the alphabet takes that class
+  for (let c = 0; c < 65536; c++) if (classOf[c] === 0) classOf[c] = classOf[LOWER[c]!]!;
+  // (1) the trie of the keys, with sparse children while building
+  const children: Map<number, number>[] = [new Map()];
+  const own: number[][] = [[]];
+  keys.forEach((p, id) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      const c = classOf[p.charCodeAt(i)]!;
+      let next = children[s]!.get(c);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map());
+        own.push([]);
+        children[s]!.set(c, next);
+      }
+      s = next;
+    }
+    own[s]!.push(id);
+  });
+  const n = children.length;
+  // (2) breadth-first: failure links, full DFA transitions, dictionary links
+  const fail = new Int32Array(n);
+  const dictLink = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  // Rows of `width` = classes + 1 ints: the transitions, as row offsets of the next state (no
+  // multiply in the scan loop), then the first state with outputs to report from here.
+  const width = classes + 1;
+  const delta = new Int32Array(n * width);
+  let head = 0;
+  let tail = 0;
+  for (const [c, next] of children[0]!) {
+    delta[c] = next * width;
+    queue[tail++] = next;
+  }
+  while (head < tail) {
+    const s = queue[head++]!;
+    const f = fail[s]!;
+    dictLink[s] = own[f]!.length > 0 ? f : dictLink[f]!;
+    const row = s * width;
+    const frow = f * width;
+    for (let c = 1; c < classes; c++) {
+      const next = children[s]!.get(c);
+      if (next === undefined) delta[row + c] = delta[frow + c]!;
+      else {
+        delta[row + c] = next * width;
+        fail[next] = delta[frow + c]! / width;
+        queue[tail++] = next;
+      }
+    }
+  }
+  for (let s = 0; s < n; s++) delta[s * width + classes] = own[s]!.length > 0 ? s : dictLink[s]!;
+  // A transition into a state with something to report is stored negated: one read and a sign test
+  // per input character. (The root, offset 0, never reports.)
+  for (let i = 0; i < delta.length; i++) {
+    if (i % width === classes) continue;
+    const next = delta[i]! / width;
+    if (delta[next * width + classes]! > 0) delta[i] = -delta[i]!;
+  }
+  const outStart = new Int32Array(n);
+  const outCount = new Int32Array(n);
+  const flat: number[] = [];
+  for (let s = 0; s < n; s++) {
+    outStart[s] = flat.length;
+    outCount[s] = own[s]!.length;
+    for (const k of own[s]!) flat.push(k);
+  }
+  return {
+    patterns,
+    stateCount: n,
+    classOf,
+    width,
+    delta,
+    outStart,
+    outCount,
+    outList: Int32Array.from(flat),
+    dictLink,
+    keyLength,
+    keyPatterns,
+    keyOffsets,
+  };
 }

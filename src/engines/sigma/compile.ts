@@ -7,7 +7,7 @@
  */
 import type { Condition } from './condition.js';
 import { SYSTEM_FIELDS, type EventDocument, type FieldValues } from './document.js';
-import type { ItemSpec } from './modifiers.js';
+import type { ItemSpec, RawValue } from './modifiers.js';
 import {
   FALSE,
   TRUE,
@@ -18,7 +18,18 @@ import {
   type Tri,
 } from './types.js';
 
-export type SearchSpec = { op: 'and' | 'or'; items: SearchSpec[] } | { op: 'item'; item: ItemSpec };
+export type SearchSpec =
+  { op: 'and' | 'or'; items: SearchSpec[] } | { op: 'item'; item: ItemSpec; raw: RawItem };
+
+/**
+ * An item as written (`field|modifiers: values`), before the modifiers are built into a test: plain
+ * data, so a rule can cross to a worker thread and be rebuilt there without its YAML (pack.ts).
+ */
+export interface RawItem {
+  field: string | undefined;
+  modifiers: readonly string[];
+  values: readonly RawValue[];
+}
 
 export interface DetectionSpec {
   searches: ReadonlyMap<string, SearchSpec>;
@@ -29,6 +40,26 @@ export interface DetectionSpec {
 }
 
 const NEVER: CompiledNode = { evaluate: () => UNKNOWN, requirement: [], eventIds: null };
+
+/** Necessary literal sets kept per node: each costs one check per candidate event. */
+export const MAX_CLAUSES = 8;
+
+/** A node's necessary literal sets (its own `clauses`, else its requirement alone). */
+export function clausesOf(node: CompiledNode): readonly (readonly string[])[] {
+  return node.clauses ?? (node.requirement === null ? [] : [node.requirement]);
+}
+
+/** All children's clauses (an AND needs each), deduplicated, the narrowest first, at most MAX_CLAUSES. */
+function conjunction(nodes: readonly CompiledNode[]): (readonly string[])[] {
+  const seen = new Map<string, readonly string[]>();
+  for (const n of nodes) for (const c of clausesOf(n)) seen.set(c.join('\u0000'), c);
+  return [...seen.values()].sort((a, b) => a.length - b.length).slice(0, MAX_CLAUSES);
+}
+
+/** An OR, k-of-n: one clause, the union of each child's requirement. */
+function disjunction(requirement: Requirement): (readonly string[])[] {
+  return requirement === null ? [] : [requirement];
+}
 
 function isAvailable(field: string, variant: SourceVariant): boolean {
   return !variant.available || variant.available.has(field) || SYSTEM_FIELDS.has(field);
@@ -132,6 +163,7 @@ export function andNodes(nodes: readonly CompiledNode[]): CompiledNode {
   return {
     evaluate,
     requirement: nodes.map((n) => n.requirement).reduce(stronger, null),
+    clauses: conjunction(nodes),
     eventIds: intersectIds(nodes.map((n) => n.eventIds)),
   };
 }
@@ -148,9 +180,11 @@ export function orNodes(nodes: readonly CompiledNode[]): CompiledNode {
     }
     return result;
   };
+  const requirement = union(nodes.map((n) => n.requirement));
   return {
     evaluate,
-    requirement: union(nodes.map((n) => n.requirement)),
+    requirement,
+    clauses: disjunction(requirement),
     eventIds: unionIds(nodes.map((n) => n.eventIds)),
   };
 }
@@ -163,12 +197,14 @@ function notNode(node: CompiledNode): CompiledNode {
       return v === TRUE ? FALSE : v === FALSE ? TRUE : UNKNOWN;
     },
     requirement: null,
+    clauses: [],
     eventIds: null,
   };
 }
 
 function atLeast(count: number, nodes: readonly CompiledNode[]): CompiledNode {
   const evals = nodes.map((n) => n.evaluate);
+  const requirement = union(nodes.map((n) => n.requirement));
   return {
     evaluate: (doc) => {
       let yes = 0;
@@ -180,7 +216,8 @@ function atLeast(count: number, nodes: readonly CompiledNode[]): CompiledNode {
       }
       return yes + maybe >= count ? UNKNOWN : FALSE;
     },
-    requirement: union(nodes.map((n) => n.requirement)),
+    requirement,
+    clauses: disjunction(requirement),
     eventIds: unionIds(nodes.map((n) => n.eventIds)),
   };
 }
@@ -227,7 +264,10 @@ export function compileDetection(
   if (where.length === 0) return rule;
   const plain: SourceVariant = { ...variant, fields: {}, values: {}, available: undefined };
   // The source's own conditions hold for nearly every event of the source: no prefilter literal.
-  return andNodes([rule, ...where.map((w) => ({ ...compileItem(w, plain), requirement: null }))]);
+  return andNodes([
+    rule,
+    ...where.map((w) => ({ ...compileItem(w, plain), requirement: null, clauses: [] })),
+  ]);
 }
 
 /** Fields (as named in the source) the rule reads; `''` stands for an unfielded keyword search. */

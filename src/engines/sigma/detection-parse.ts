@@ -7,7 +7,7 @@ import { RuleError } from '../../core/index.js';
 import { parseCondition, selectIdentifiers, type Condition } from './condition.js';
 import type { DetectionSpec, SearchSpec } from './compile.js';
 import type { SigmaLimits } from './limits.js';
-import { buildItem, splitFieldKey, type ItemSpec, type RawValue } from './modifiers.js';
+import { buildItem, splitFieldKey, type RawValue } from './modifiers.js';
 import { isMap, isScalar, isSeq, type Node, type YamlDoc, type YAMLMap } from './yaml-node.js';
 
 export interface DetectionContext {
@@ -50,7 +50,7 @@ function item(
   key: string,
   valueNode: Node | null,
   at: Node | null,
-): ItemSpec {
+): SearchSpec {
   const { field, modifiers } = splitFieldKey(key);
   const raws = rawValues(ctx, valueNode);
   ctx.values += raws.length;
@@ -60,22 +60,22 @@ function item(
       `rule has more than ${ctx.limits.maxValuesPerRule} values (limit maxValuesPerRule)`,
       at,
     );
-  return buildItem(field, modifiers, raws, {
+  const built = buildItem(field, modifiers, raws, {
     fail: (code, message) => ctx.y.error(code, `${key}: ${message}`, at),
     placeholders: ctx.placeholders,
     maxValues: ctx.limits.maxValuesPerRule,
     maxRegexInput: ctx.limits.maxRegexInputChars,
   });
+  return { op: 'item', item: built, raw: { field, modifiers, values: raws } };
 }
 
 function mapSearch(ctx: DetectionContext, map: YAMLMap): SearchSpec {
   const entries = ctx.y.entries(map);
   if (entries.length === 0)
     throw ctx.y.error('E_SIGMA_DETECTION', 'an empty map matches nothing', map);
-  const items: SearchSpec[] = entries.map(([key, value, pair]) => ({
-    op: 'item',
-    item: item(ctx, key, value, (pair.key as Node) ?? value),
-  }));
+  const items: SearchSpec[] = entries.map(([key, value, pair]) =>
+    item(ctx, key, value, (pair.key as Node) ?? value),
+  );
   return items.length === 1 ? items[0]! : { op: 'and', items };
 }
 
@@ -117,11 +117,12 @@ function search(
           maxValues: ctx.limits.maxValuesPerRule,
           maxRegexInput: ctx.limits.maxRegexInputChars,
         }),
+        raw: { field: undefined, modifiers: [], values: raws },
       });
     }
     return out.length === 1 ? out[0]! : { op: 'or', items: out };
   }
-  return { op: 'item', item: item(ctx, '', node, node) };
+  return item(ctx, '', node, node);
 }
 
 function conditionOffsetError(

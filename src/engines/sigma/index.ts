@@ -4,7 +4,9 @@
  * Rules are YAML text (apps read the files); the loader refuses unsupported features loudly, per rule,
  * with coded, positioned errors; the engine matches events in the evtx-rs JSON layout through a
  * `find(field)` document, with logsource → channel/EventID mappings as data, a (channel, EventID) index
- * and an Aho-Corasick literal prefilter, and evaluates v2 correlations at `finish()`.
+ * and an Aho-Corasick literal prefilter, and evaluates v2 correlations at `finish()`. A loaded set
+ * packs into plain data (`packSigmaRules`) that another thread unpacks without YAML, its closures
+ * built on first use (`unpackSigmaRules`), prefilter included.
  *
  * @example
  * const mapping = parseSigmaMapping(mappingText, 'rules/mappings/sigma-windows.yml');
@@ -14,6 +16,7 @@
  */
 export {
   createSigmaEngine,
+  sigmaPrefilterTables,
   type SigmaEngine,
   type SigmaEngineOptions,
   type SigmaEngineStats,
@@ -25,6 +28,12 @@ export {
   type SigmaLoadOptions,
 } from './loader.js';
 export { parseSigmaMapping, type SigmaMapping } from './mapping.js';
+export {
+  packSigmaRules,
+  SIGMA_PACK_VERSION,
+  unpackSigmaRules,
+  type PackedRuleSet,
+} from './pack.js';
 export { SUPPORTED_MODIFIERS } from './modifiers.js';
 export { DEFAULT_SIGMA_LIMITS, resolveSigmaLimits, type SigmaLimits } from './limits.js';
 export { runRuleTests, type RuleTestReport } from './rule-tests.js';

@@ -12,8 +12,9 @@ import { parseDetection, type DetectionContext } from './detection-parse.js';
 import { resolveSigmaLimits, type SigmaLimits } from './limits.js';
 import { resolveLogsource, type SigmaMapping } from './mapping.js';
 import { isMapNode, parseMeta, text, textList } from './metadata.js';
-import { buildItem } from './modifiers.js';
-import type { Logsource, RuleTests, SigmaCorrelation, SigmaRule } from './types.js';
+import { buildItem, type ItemSpec } from './modifiers.js';
+import { keepRecipe, recipeOf } from './recipe.js';
+import type { Logsource, RuleTests, SigmaCorrelation, SigmaRule, SourceVariant } from './types.js';
 import {
   isMap,
   isSeq,
@@ -130,19 +131,7 @@ function parseRule(
   if (typeof resolved === 'string')
     throw y.error('E_SIGMA_UNSUPPORTED_LOGSOURCE', resolved, y.get(root, 'logsource'));
   const variants = resolved.map((variant) => {
-    const where = Object.entries(variant.where).map(([field, values]) =>
-      buildItem(
-        field,
-        [],
-        values.map((v) => ({ kind: 'string' as const, text: v })),
-        {
-          fail: (code, message) => y.error(code, `mapping where ${field}: ${message}`),
-          placeholders: undefined,
-          maxValues: limits.maxValuesPerRule,
-          maxRegexInput: limits.maxRegexInputChars,
-        },
-      ),
-    );
+    const where = variantWhere(variant, limits, (code, message) => y.error(code, message));
     return {
       variant,
       node: compileDetection(spec, variant, where),
@@ -150,7 +139,7 @@ function parseRule(
     };
   });
   const tests = parseTests(y, root);
-  return {
+  const rule: SigmaRule = {
     id: meta.id,
     ...(meta.name !== undefined ? { name: meta.name } : {}),
     title: meta.title,
@@ -165,6 +154,29 @@ function parseRule(
     variants,
     ...(tests ? { tests } : {}),
   };
+  keepRecipe(rule, { detection: spec, filters: [], placeholders: options.placeholders });
+  return rule;
+}
+
+/** The source's own conditions (mapping `where`, e.g. Sysmon 12 `EventType: CreateKey`) as items. */
+export function variantWhere(
+  variant: SourceVariant,
+  limits: SigmaLimits,
+  fail: (code: `E_${string}`, message: string) => RuleError,
+): ItemSpec[] {
+  return Object.entries(variant.where).map(([field, values]) =>
+    buildItem(
+      field,
+      [],
+      values.map((v) => ({ kind: 'string' as const, text: v })),
+      {
+        fail: (code, message) => fail(code, `mapping where ${field}: ${message}`),
+        placeholders: undefined,
+        maxValues: limits.maxValuesPerRule,
+        maxRegexInput: limits.maxRegexInputChars,
+      },
+    ),
+  );
 }
 
 function parseFilter(
@@ -371,6 +383,7 @@ function applyFilters(set: LoadedRuleSet, filters: readonly SigmaFilter[]): void
       }
     }
     for (const rule of targets) {
+      recipeOf(rule)?.filters.push(f.spec);
       rule.variants = rule.variants.map((v) => ({
         variant: v.variant,
         node: andNodes([v.node, compileDetection(f.spec, v.variant, [])]),

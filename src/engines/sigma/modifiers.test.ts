@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { buildLogEvent, sysmonProcess, SYSMON } from '../../../test/builders/winevent.js';
 import { loadRuleTexts, processRule } from '../../../test/support/sigma.js';
 import type { SigmaLoadOptions } from './loader.js';
+import { MANY_CONTAINS } from './modifiers.js';
 import { ruleMatches } from './rule-tests.js';
 
 const indent = (yaml: string) =>
@@ -52,6 +53,25 @@ describe('sigma modifiers: position and lists', () => {
         CommandLine: 'powershell -NOP -ENC AAAA',
       }),
     );
+  });
+
+  test('long contains lists (MANY_CONTAINS and over) answer as includes does, on each side of it', () => {
+    for (const count of [MANY_CONTAINS - 1, MANY_CONTAINS]) {
+      // emoji (surrogate pairs) and ASCII values sharing first units, as SigmaHQ's emoji rules
+      const values = Array.from({ length: count }, (_, i) =>
+        i % 2 ? `'\u{1F600}x${i}'` : `'word${i}'`,
+      );
+      const selection = `CommandLine|contains: [${values.join(', ')}]`;
+      const cases: [string, boolean][] = [
+        [`run \u{1F600}x${count - 1 - ((count - 1) % 2 ? 0 : 1)} now`, true],
+        [`run WORD${count - 1 - ((count - 1) % 2)}`, true],
+        ['run \u{1F600}x', false],
+        ['run word', false],
+        ['', false],
+      ];
+      for (const [cmd, expected] of cases)
+        assert.equal(fires(selection, { CommandLine: cmd }), expected, `${count} values: ${cmd}`);
+    }
   });
 
   test('contains / startswith / endswith / plain equality, case-insensitive', () => {

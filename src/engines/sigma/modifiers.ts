@@ -296,6 +296,8 @@ const ALWAYS = 4;
 const OTHER = 5;
 const NULL = 6;
 const EMPTY = 7;
+/** A value answered by containsIndex instead. */
+const NEVER_MATCH = 8;
 
 /**
  * One predicate for all the values of an item, over a table of (kind, text): no closure per value,
@@ -330,12 +332,14 @@ function valuesPredicate(values: readonly Placed[], all: boolean, cased: boolean
     }
     texts[kinds.length - 1] ??= '';
   }
+  const many = all ? undefined : containsIndex(kinds, texts);
+  if (many) for (const j of many.covered) kinds[j] = NEVER_MATCH;
   const n = kinds.length;
   const one = (vals: FieldValues, j: number): boolean => {
     const kind = kinds[j]!;
     if (kind === NULL) return vals === undefined || vals === null;
     if (kind === EMPTY) return vals === null || (vals !== undefined && vals.includes(''));
-    if (!vals) return false;
+    if (!vals || kind === NEVER_MATCH) return false;
     const t = texts[j]!;
     for (let i = 0; i < vals.length; i++) {
       const v = vals[i]!;
@@ -360,10 +364,57 @@ function valuesPredicate(values: readonly Placed[], all: boolean, cased: boolean
       return true;
     };
   }
+  if (many)
+    return (vals) => {
+      if (vals && many.test(vals)) return true;
+      for (let j = 0; j < n; j++) if (one(vals, j)) return true;
+      return false;
+    };
   return (vals) => {
     for (let j = 0; j < n; j++) if (one(vals, j)) return true;
     return false;
   };
+}
+
+/** From this many `contains` values on, an item looks them up by first unit in one pass per value. */
+export const MANY_CONTAINS = 32;
+
+/**
+ * `contains` over a long list (SigmaHQ's emoji and homoglyph rules: hundreds of values) as one pass
+ * over each event value: values are bucketed by their first UTF-16 unit (a 256-entry filter on its
+ * low byte first), and only the buckets of the units present are compared with startsWith. The same
+ * answer as `includes` per value, at a cost that no longer grows with the list.
+ */
+function containsIndex(
+  kinds: readonly number[],
+  texts: readonly string[],
+): { covered: number[]; test: (vals: readonly string[]) => boolean } | undefined {
+  const covered = kinds.flatMap((k, j) => (k === CONTAINS && texts[j] !== '' ? [j] : []));
+  if (covered.length < MANY_CONTAINS) return undefined;
+  const filter = new Uint8Array(256);
+  const byFirst = new Map<number, string[]>();
+  for (const j of covered) {
+    const t = texts[j]!;
+    const c = t.charCodeAt(0);
+    filter[c & 0xff] = 1;
+    const list = byFirst.get(c);
+    if (list) list.push(t);
+    else byFirst.set(c, [t]);
+  }
+  const test = (vals: readonly string[]): boolean => {
+    for (let v = 0; v < vals.length; v++) {
+      const s = vals[v]!;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (filter[c & 0xff] === 0) continue;
+        const list = byFirst.get(c);
+        if (list === undefined) continue;
+        for (let k = 0; k < list.length; k++) if (s.startsWith(list[k]!, i)) return true;
+      }
+    }
+    return false;
+  };
+  return { covered, test };
 }
 
 function buildPatterns(

@@ -21,6 +21,12 @@ export interface Evaluator {
 export interface CompiledNode {
   evaluate: Evaluator;
   requirement: Requirement;
+  /**
+   * Every literal set known to be necessary (a conjunction of `Requirement`s: for an AND of
+   * selections, one per branch), `requirement` among them. The prefilter gates on `requirement` and
+   * checks the others with one bit read each before evaluating the rule. Absent: `[requirement]`.
+   */
+  clauses?: readonly (readonly string[])[];
   /** EventIDs the node can be TRUE for (from `EventID` selections), or null when any. */
   eventIds: ReadonlySet<number> | null;
 }

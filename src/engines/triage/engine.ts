@@ -73,7 +73,7 @@ async function parseInput(
 ): Promise<SnapshotParse | undefined> {
   const type = options.type;
   const checkDeadline = options.checkDeadline;
-  if (type === 'zip' || (type === undefined && isZip(bytes))) {
+  if (type === 'zip' || (type === undefined && !opensAsJson(bytes) && isZip(bytes))) {
     let listing: ZipListing;
     try {
       listing = await (options.listing ?? listZip(bytes));
@@ -91,6 +91,31 @@ async function parseInput(
   }
   if (type !== 'host-snapshot' && !looksLikeHostRows(bytes)) return undefined;
   return parseHostSnapshot(bytes, checkDeadline ? { checkDeadline } : {});
+}
+
+/**
+ * A JSON document (after a UTF-8/UTF-16 BOM and white space) is no Velociraptor collection: skips the
+ * ZIP end-of-central-directory search from the end of every snapshot `emoguard triage` reads.
+ */
+function opensAsJson(bytes: Uint8Array): boolean {
+  for (let i = 0; i < Math.min(bytes.length, 64); i++) {
+    const b = bytes[i]!;
+    if (b === 0x7b || b === 0x5b) return true; // { [
+    if (
+      b !== 0x20 &&
+      b !== 0x09 &&
+      b !== 0x0a &&
+      b !== 0x0d &&
+      b !== 0xef &&
+      b !== 0xbb &&
+      b !== 0xbf &&
+      b !== 0xff &&
+      b !== 0xfe &&
+      b !== 0x00
+    )
+      return false;
+  }
+  return false;
 }
 
 /** The scan engine's view: findings of every host in the input, located by host when there are several. */

@@ -5,7 +5,7 @@ import {
   type Finding,
   type FindingFactory,
 } from '../../core/index.js';
-import type { HostSnapshot } from '../../formats/host-snapshot/index.js';
+import type { HostSnapshot, NetworkAddress } from '../../formats/host-snapshot/index.js';
 import type { EmoCheckMethod, EmotetCandidate, EmotetDetection } from './candidate.js';
 import { matchEmotetProcesses } from './emocheck.js';
 import { v3Candidates, v4Candidates, v5Candidates } from './emocheck-files.js';
@@ -38,6 +38,8 @@ export interface TriageReport {
   files: string[];
   /** Methods that could not run, and why. */
   skipped: string[];
+  /** The host's network addresses at `collectedAt` (correlation maps network findings to the host). */
+  addresses: NetworkAddress[];
 }
 
 const DETECTION_FINDING: Record<EmoCheckMethod, FindingFactory> = {
@@ -120,6 +122,7 @@ export function triageSnapshot(snapshot: HostSnapshot, options: TriageOptions = 
     powershell: heuristics.powershell,
     files: files.filter((f) => f !== ''),
     skipped,
+    addresses: snapshot.network.addresses,
   };
 }
 

@@ -94,11 +94,19 @@ function collectModule(ctx: AnalysisContext, macro: ExtractedMacro, c: Collected
   const code = source.lines.map((l) => l.code).join('\n');
   c.texts.push(code);
   c.obfuscationMarkers += code.match(OBFUSCATION_MARKERS)?.length ?? 0;
+  // A pattern that matches one line matches the lines joined by '\n' (no pattern needs a line's start or
+  // end to be the text's: `^` has the m flag, \b and the look-behinds see '\n' as a non-word character),
+  // so the per-line loop tries only the behaviours found in the whole module, and looks for quoted
+  // PowerShell only where the module names it.
+  const present = matchBehaviours(code);
+  const hasPowerShell = /powershell|pwsh/i.test(code);
   for (const line of source.lines) {
+    if (present.length === 0 && !hasPowerShell) break;
     if (line.code.trim() === '') continue;
-    for (const behaviour of matchBehaviours(line.code)) {
+    for (const behaviour of matchBehaviours(line.code, present)) {
       add(c.behaviours, behaviour, { text: line.code.trim(), line: line.line, location });
     }
+    if (!hasPowerShell) continue;
     for (const m of line.code.matchAll(/"([^"]*(?:powershell|pwsh)[^"]*)"/gi))
       c.commands.push(m[1]!);
   }
@@ -126,10 +134,10 @@ function collectModule(ctx: AnalysisContext, macro: ExtractedMacro, c: Collected
   }
 }
 
-function matchBehaviours(text: string): Behaviour[] {
-  return (Object.keys(BEHAVIOUR_PATTERNS) as Behaviour[]).filter((b) =>
-    BEHAVIOUR_PATTERNS[b].some((re) => re.test(text)),
-  );
+const BEHAVIOURS = Object.keys(BEHAVIOUR_PATTERNS) as Behaviour[];
+
+function matchBehaviours(text: string, among: readonly Behaviour[] = BEHAVIOURS): Behaviour[] {
+  return among.filter((b) => BEHAVIOUR_PATTERNS[b].some((re) => re.test(text)));
 }
 
 function add(map: Map<Behaviour, Evidence[]>, behaviour: Behaviour, evidence: Evidence): void {

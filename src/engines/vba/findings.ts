@@ -171,6 +171,19 @@ export const stomped = defineFinding({
     'strings, API names or lines the source lacks (olevba: "VBA Stomping"; checked in OOXML too).',
 });
 
+export const pcodeNotUnderstood = defineFinding({
+  id: 'vba.pcode-not-understood',
+  title: 'VBA p-code in a layout emoguard does not read: stomping was not checked',
+  severity: 'low',
+  step: '3',
+  attack: ['T1564.007'],
+  description:
+    'The project carries a compiled p-code cache that Office may run instead of the source, but its ' +
+    '_VBA_PROJECT version is outside the known VBA5–VBA7 builds (0x5E–0xB2) or the cache is ' +
+    'big-endian (Macintosh). The p-code was not compared with the source, so VBA stomping can be ' +
+    'neither shown nor ruled out; the source findings stand on their own.',
+});
+
 export const VBA_FINDINGS = [
   macroPresent,
   autoexecEntrypoint,
@@ -189,4 +202,5 @@ export const VBA_FINDINGS = [
   autoexecExecutionChain,
   autoexecDownload,
   stomped,
+  pcodeNotUnderstood,
 ] as const;

@@ -13,7 +13,7 @@ import {
   type ModuleCompiled,
   type ProjectCompiled,
 } from '../../formats/ovba/index.js';
-import { stomped } from './findings.js';
+import { pcodeNotUnderstood, stomped } from './findings.js';
 import { BEHAVIOUR_PATTERNS, isAutoexecName } from './heuristics.js';
 
 /**
@@ -32,7 +32,11 @@ import { BEHAVIOUR_PATTERNS, isAutoexecName } from './heuristics.js';
  * SECURITY: p-code matching its source must never fire (that is every normal document). Each signal
  * compares against the source of every module of the project, so a literal moved between modules is not
  * a mismatch; and a project without a version-dependent cache (version 0xFFFF) is skipped, since Office
- * recompiles it from source.
+ * recompiles it from source. A cache whose version is outside the known VBA5–VBA7 builds, or that is
+ * big-endian (Mac), is reported as `vba.pcode-not-understood` (low) and not compared.
+ *
+ * What stays unvalidated: the line directory and literal layout come from public reverse-engineering
+ * notes (no Office-written p-code was available here); the fixtures are built from the same notes.
  */
 
 export interface StompingResult {
@@ -104,6 +108,19 @@ export async function detectStomping(
   }
   for (const { container, project } of projects) {
     if (!project.hasCache) continue;
+    // SECURITY: a layout the reader does not know is reported as such, never compared: reading an
+    // unknown cache as a known one would turn every such document into a false "stomped".
+    if (project.notUnderstood !== undefined) {
+      findings.push(
+        pcodeNotUnderstood([
+          {
+            text: project.notUnderstood,
+            location: `${container}:${project.root ? `${project.root}/` : ''}VBA/_VBA_PROJECT`,
+          },
+        ]),
+      );
+      continue;
+    }
     const sources = macros.filter((m) => m.container === container);
     const result = compareProject(project, sources, sourceAnomalies);
     revealed.push(...result.revealed);

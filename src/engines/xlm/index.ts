@@ -1,5 +1,6 @@
 /**
- * @module xlm — Excel 4.0 (XLM) macros: macro sheets in .xls (BIFF8/BIFF5, [MS-XLS]), .xlsm
+ * @module xlm — Excel 4.0 (XLM) macros: macro sheets in .xls (BIFF8/BIFF5, [MS-XLS]; BIFF2–4 .xlm/.xls
+ * files, OpenOffice.org's Excel file format notes), .xlsm
  * (`xl/macrosheets/*.xml`, [MS-OFFMACRO2]), .xlsb ([MS-XLSB]) and SYLK; their formulas
  * (`extracted.xlm`, A1 cell addresses), Auto_Open names, hidden sheets, and an emulator that
  * deobfuscates CHAR()/concatenation/FORMULA-written macros far enough to recover the EXEC command
@@ -15,7 +16,7 @@ import { XLM_FINDINGS } from './findings.js';
 
 export const xlmEngine: Engine = {
   name: 'xlm',
-  types: ['ole', 'ooxml', 'sylk'],
+  types: ['ole', 'ooxml', 'sylk', 'biff'],
   findings: XLM_FINDINGS,
   analyze: analyzeXlm,
 };

@@ -33,7 +33,7 @@ export interface XlmName {
 }
 
 export interface XlmBook {
-  format: 'xls' | 'xlsm' | 'xlsb' | 'sylk';
+  format: 'xls' | 'xlsm' | 'xlsb' | 'sylk' | 'biff';
   /** Where the workbook came from (stream or part), for evidence. */
   source: string;
   sheets: XlmSheet[];

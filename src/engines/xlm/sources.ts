@@ -1,5 +1,10 @@
 import { describeError, type AnalysisContext } from '../../core/index.js';
-import { tryParseWorkbook } from '../../formats/biff/index.js';
+import {
+  parseLegacyWorkbook,
+  tryParseWorkbook,
+  sheetPrefix,
+  type BiffWorkbook,
+} from '../../formats/biff/index.js';
 import { parseCfb } from '../../formats/cfb/index.js';
 import { readOoxml } from '../../formats/ooxml/index.js';
 import { parseSylk } from '../../formats/sylk/index.js';
@@ -31,6 +36,8 @@ export async function loadBook(ctx: AnalysisContext): Promise<XlmBook | undefine
     }
     case 'sylk':
       return fromSylk(ctx);
+    case 'biff':
+      return fromLegacyBiff(ctx);
     default:
       return undefined;
   }
@@ -55,22 +62,49 @@ function fromCompoundFile(ctx: AnalysisContext): XlmBook | undefined {
     });
     return book;
   }
-  const parsed = result.book;
-  book.anomalies.push(
-    ...parsed.anomalies.map((a) => ({ ...a, location: a.location ?? entry.path })),
+  addWorkbook(book, result.book, entry.path);
+  return book;
+}
+
+/**
+ * An Excel 2.x–4.0 file (BIFF2/3/4, no compound file). A lone sheet is named after the file, as
+ * Excel names it; a BIFF4W name pointing into another bundled sheet is qualified with that sheet.
+ */
+function fromLegacyBiff(ctx: AnalysisContext): XlmBook {
+  const book = emptyBook('biff', ctx.artifact.name);
+  let parsed: BiffWorkbook;
+  try {
+    parsed = parseLegacyWorkbook(ctx.bytes);
+  } catch (error) {
+    book.anomalies.push({ code: 'E_BIFF_NOT_BIFF', message: describeError(error) });
+    return book;
+  }
+  const fileName = ctx.artifact.name.replace(/^.*[!/\\]/, '').replace(/\.[^.]*$/, '') || 'Macro1';
+  parsed.sheets.forEach(
+    (s, i) => (s.name ||= parsed.sheets.length === 1 ? fileName : `Sheet${i + 1}`),
   );
+  for (const name of parsed.names) {
+    const sheet = parsed.sheets[name.sheetIndex - 1];
+    if (sheet && /^\$?[A-Z]{1,3}\$?\d/.test(name.formula))
+      name.formula = `${sheetPrefix(sheet.name)}${name.formula}`;
+  }
+  addWorkbook(book, parsed, ctx.artifact.name);
+  return book;
+}
+
+function addWorkbook(book: XlmBook, parsed: BiffWorkbook, source: string): void {
+  book.anomalies.push(...parsed.anomalies.map((a) => ({ ...a, location: a.location ?? source })));
   if (parsed.encryption) book.encryption = `FILEPASS ${parsed.encryption.type}`;
   for (const sheet of parsed.sheets) {
     const cells = new Map<number, XlmCell>();
     for (const cell of sheet.cells) cells.set(cellKey(cell.row, cell.col), cell);
-    const partial =
-      sheet.type === 'macro' && undecodedFormulas(sheet.name, entry.path, sheet.cells);
+    const partial = sheet.type === 'macro' && undecodedFormulas(sheet.name, source, sheet.cells);
     if (partial) book.anomalies.push(partial);
     book.sheets.push({
       name: sheet.name,
       isMacro: sheet.type === 'macro',
       state: sheet.state,
-      source: entry.path,
+      source,
       cells,
     });
   }
@@ -82,7 +116,6 @@ function fromCompoundFile(ctx: AnalysisContext): XlmBook | undefined {
       isBuiltin: name.isBuiltin,
     });
   }
-  return book;
 }
 
 function fromSylk(ctx: AnalysisContext): XlmBook {

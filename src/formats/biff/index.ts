@@ -6,7 +6,9 @@
  * Auto_Close …), cells with values, and formulas decoded from their token streams (Rgce) to the text
  * Excel shows, with the Excel 4.0 (XLM) macro function and command tables; DDE links (SUPBOOK
  * `app` U+0003 `topic` + EXTERNNAME, 2.4.271/2.5.277) with the cells that reach them through PtgNameX
- * (`=cmd|'/c …'!A0`). The same token decoder
+ * (`=cmd|'/c …'!A0`). Excel 2.x–4.0 files (BIFF2, BIFF3, BIFF4 record streams outside any
+ * compound file: `.xlm` macro sheets, BIFF4W workbooks) are read by `parseLegacyWorkbook` from the
+ * OpenOffice.org "Microsoft Excel File Format" description into the same `BiffWorkbook`. The same token decoder
  * serves .xlsb (BIFF12, [MS-XLSB] 2.5.97). FILEPASS (encryption) is reported, not decrypted. For
  * rewriting (disarm), `splitBiffStream`/`joinBiffStream` cut a stream into raw records per substream
  * and join them back with BoundSheet8, Index and ExtSST offsets moved (thrown: E_BIFF_RECORD_TOO_LONG,
@@ -23,6 +25,7 @@
  * book.sheets.filter((s) => s.type === 'macro' && s.state === 'very-hidden');
  */
 export { parseWorkbook, tryParseWorkbook } from './workbook.js';
+export { legacyBiffVersion, parseLegacyWorkbook } from './legacy.js';
 export { ddeFormula } from './globals.js';
 export type { WorkbookParse } from './workbook.js';
 export {

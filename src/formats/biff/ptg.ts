@@ -7,11 +7,13 @@ import { readShortXLUnicode, readXLUnicode } from './strings.js';
 /**
  * Formula token streams (Rgce, [MS-XLS] 2.5.198 and [MS-XLSB] 2.5.97) → formula text, the way Excel
  * displays it: A1 references (`$` on absolute parts), quoted strings with doubled quotes, explicit
- * parentheses from PtgParen only. One decoder serves three dialects whose operand sizes differ: BIFF5
- * (Excel 5/95), BIFF8 (97–2003) and BIFF12 (.xlsb).
+ * parentheses from PtgParen only. One decoder serves the dialects whose operand sizes differ: BIFF2,
+ * BIFF3 and BIFF4 (Excel 2.x–4.0, where the XLM macro language comes from: 1-byte function indexes
+ * before BIFF4, 1-byte sizes in BIFF2, byte strings, no 3-D references; OpenOffice.org's "Microsoft
+ * Excel File Format" 3.x), BIFF5 (Excel 5/95), BIFF8 (97–2003) and BIFF12 (.xlsb).
  */
 
-export type BiffDialect = 5 | 8 | 12;
+export type BiffDialect = 2 | 3 | 4 | 5 | 8 | 12;
 
 export interface FormulaEnv {
   dialect: BiffDialect;
@@ -26,6 +28,11 @@ export interface FormulaEnv {
   externName?(ixti: number, index: number): string | undefined;
   /** BIFF5 byte strings, in the workbook's code page. */
   decodeBytes?(bytes: Uint8Array): string;
+  /**
+   * BIFF2–4: the prefix (`[book.xls]Sheet1!`, `cmd|'/c …'!`) of the 1-based EXTERNSHEET record a
+   * PtgSheet opens; PtgName inside PtgSheet … PtgEndSheet names its EXTERNNAME (`externName`).
+   */
+  externPrefix?(ixals: number): string | undefined;
 }
 
 export interface DecodedFormula {
@@ -75,6 +82,9 @@ export const FORMULA_OPERATOR_PRECEDENCE: Readonly<Record<string, number>> = {
 };
 
 const LIMITS = {
+  2: { rows: 16384, cols: 256 },
+  3: { rows: 16384, cols: 256 },
+  4: { rows: 16384, cols: 256 },
   5: { rows: 16384, cols: 256 },
   8: { rows: 65536, cols: 256 },
   12: { rows: 1048576, cols: 16384 },
@@ -102,6 +112,8 @@ class Decoder {
   private readonly extra: Cursor | undefined;
   private readonly stack: string[] = [];
   private error: string | undefined;
+  /** BIFF2–4: the EXTERNSHEET a PtgSheet opened, until its PtgEndSheet. */
+  private externSheet: number | undefined;
 
   constructor(
     rgce: Uint8Array,
@@ -118,8 +130,14 @@ class Decoder {
       while (this.cur.left > 0 && this.error === undefined) {
         const ptg = this.cur.u8('ptg');
         if (ptg === 0x01 && this.cur.pos === 1) {
-          const row = this.env.dialect === 12 ? this.cur.u32('PtgExp row') : this.cur.u16('row');
-          const col = this.env.dialect === 12 ? this.env.col : this.cur.u16('PtgExp col');
+          const d = this.env.dialect;
+          const row = d === 12 ? this.cur.u32('PtgExp row') : this.cur.u16('row');
+          const col =
+            d === 12
+              ? this.env.col
+              : d === 2
+                ? this.cur.u8('PtgExp col')
+                : this.cur.u16('PtgExp col');
           return { text: '', sharedAt: { row, col } };
         }
         this.token(ptg);
@@ -179,6 +197,19 @@ class Decoder {
         return void this.stack.push(quote(this.readPtgStr()));
       case 0x19:
         return this.attr();
+      case 0x1a:
+        // PtgSheet, BIFF2–4 only (BIFF5 moved external references into PtgNameX/PtgRef3d): 10 bytes
+        // (BIFF2: 7), the sizes LibreOffice's and SheetJS's BIFF2–4 readers skip; SheetJS splits them
+        // 4 + 2 + 4 (BIFF2: 4 + 2 + 1), and the 2-byte field is read here as the 1-based EXTERNSHEET
+        // index — no Excel-written sample checked it.
+        if (d > 4) return this.unsupported(ptg);
+        cur.skip(4, 'PtgSheet reserved');
+        this.externSheet = cur.u16('ixals');
+        return void cur.skip(d === 2 ? 1 : 4, 'PtgSheet reserved');
+      case 0x1b:
+        if (d > 4) return this.unsupported(ptg);
+        this.externSheet = undefined;
+        return void cur.skip(d === 2 ? 3 : 4, 'PtgEndSheet reserved');
       case 0x1c:
         return void this.stack.push(ERROR_CODES[cur.u8('error')] ?? '#ERR!');
       case 0x1d:
@@ -188,68 +219,86 @@ class Decoder {
       case 0x1f:
         return void this.stack.push(formatNumber(cur.f64('number')));
       case 0x20:
-        cur.skip(d === 12 ? 14 : 7, 'PtgArray');
+        cur.skip(d === 12 ? 14 : d === 2 ? 6 : 7, 'PtgArray');
         return void this.stack.push(this.readArray());
       case 0x21:
-        return this.func(cur.u16('iftab'), undefined, false);
+        // The function index grew from one byte to two with BIFF4.
+        return this.func(d < 4 ? cur.u8('iftab') : cur.u16('iftab'), undefined, false);
       case 0x22: {
         const count = cur.u8('cparams') & 0x7f;
-        const tab = cur.u16('tab');
-        return this.func(tab & 0x7fff, count, (tab & 0x8000) !== 0);
+        const tab = d < 4 ? cur.u8('tab') : cur.u16('tab');
+        return this.func(tab & 0x7fff, count, d >= 4 && (tab & 0x8000) !== 0);
       }
       case 0x23:
         return void this.stack.push(this.readName());
       case 0x24:
-        return void this.stack.push(this.ref(false));
+        return void this.stack.push(`${this.externPrefix()}${this.ref(false)}`);
       case 0x25:
-        return void this.stack.push(this.area(false));
+        return void this.stack.push(`${this.externPrefix()}${this.area(false)}`);
       case 0x26:
       case 0x27:
       case 0x28:
-        cur.skip(4, 'PtgMem');
-        cur.u16('cce');
+        // BIFF2 writes 3 reserved bytes and a 1-byte size, later versions 4 and 2.
+        cur.skip(d === 2 ? 3 : 4, 'PtgMem');
+        if (d === 2) cur.u8('cce');
+        else cur.u16('cce');
         if (ptg === 0x26 || ptg === 0x46 || ptg === 0x66) this.skipExtraMem();
         return;
       case 0x29:
       case 0x2e:
       case 0x2f:
-        return void cur.u16('cce');
+        return void (d === 2 ? cur.u8('cce') : cur.u16('cce'));
       case 0x2a:
-        cur.skip(d === 5 ? 3 : d === 8 ? 4 : 6, 'PtgRefErr');
+        cur.skip(d <= 5 ? 3 : d === 8 ? 4 : 6, 'PtgRefErr');
         return void this.stack.push('#REF!');
       case 0x2b:
-        cur.skip(d === 5 ? 6 : d === 8 ? 8 : 12, 'PtgAreaErr');
+        cur.skip(d <= 5 ? 6 : d === 8 ? 8 : 12, 'PtgAreaErr');
         return void this.stack.push('#REF!');
       case 0x2c:
         return void this.stack.push(this.ref(true));
       case 0x2d:
         return void this.stack.push(this.area(true));
+      case 0x38:
+        // PtgFuncCE, BIFF2–4 macro sheets only: a command-equivalent function, index then argument
+        // count (the order LibreOffice's importer reads; no Excel-written sample checked it).
+        if (d > 4) return this.unsupported(ptg);
+        return this.func(cur.u8('ce index'), cur.u8('ce count'), true);
       case 0x39:
+        if (d < 5) return this.unsupported(ptg); // external names and 3-D references came with BIFF5
         return void this.stack.push(this.readNameX());
       case 0x3a: {
+        if (d < 5) return this.unsupported(ptg);
         const sheet = this.sheet3d();
         return void this.stack.push(`${sheet}${this.ref(false)}`);
       }
       case 0x3b: {
+        if (d < 5) return this.unsupported(ptg);
         const sheet = this.sheet3d();
         return void this.stack.push(`${sheet}${this.area(false)}`);
       }
       case 0x3c:
       case 0x3d: {
+        if (d < 5) return this.unsupported(ptg);
         const sheet = this.sheet3d();
         const isArea = (ptg & 0x1f) === 0x1d;
         cur.skip(d === 5 ? (isArea ? 6 : 3) : d === 8 ? (isArea ? 8 : 4) : isArea ? 12 : 6);
         return void this.stack.push(`${sheet}#REF!`);
       }
       default:
-        this.error = `unsupported token 0x${ptg.toString(16).padStart(2, '0')} at ${cur.pos - 1}`;
+        this.unsupported(ptg);
     }
+  }
+
+  private unsupported(ptg: number): void {
+    this.error = `unsupported token 0x${ptg.toString(16).padStart(2, '0')} at ${this.cur.pos - 1}`;
   }
 
   private attr(): void {
     const grbit = this.cur.u8('attr flags');
-    const data = this.cur.u16('attr data');
-    if (grbit & 0x04) this.cur.skip((data + 1) * 2, 'tAttrChoose offsets');
+    // BIFF2 writes the data and the tAttrChoose offsets one byte wide, later versions two.
+    const width = this.env.dialect === 2 ? 1 : 2;
+    const data = width === 1 ? this.cur.u8('attr data') : this.cur.u16('attr data');
+    if (grbit & 0x04) this.cur.skip((data + 1) * width, 'tAttrChoose offsets');
     if (grbit & 0x10) this.stack.push(`SUM(${this.pop()})`);
   }
 
@@ -276,9 +325,20 @@ class Decoder {
 
   private readName(): string {
     const { cur, env } = this;
-    const index = env.dialect === 5 ? cur.u16('ilbl') : cur.u32('nameindex');
-    if (env.dialect === 5) cur.skip(12, 'PtgName reserved');
+    const d = env.dialect;
+    const index = d <= 5 ? cur.u16('ilbl') : cur.u32('nameindex');
+    // Unused bytes after the index: 5 in BIFF2, 8 in BIFF3–4, 12 in BIFF5.
+    if (d <= 5) cur.skip(d === 2 ? 5 : d < 5 ? 8 : 12, 'PtgName reserved');
+    if (d <= 4 && this.externSheet !== undefined)
+      return env.externName?.(this.externSheet, index) ?? `_NAMEX${index}`;
     return env.definedName?.(index) ?? `_NAME${index}`;
+  }
+
+  /** Inside PtgSheet … PtgEndSheet (BIFF2–4), references are to that EXTERNSHEET's sheet. */
+  private externPrefix(): string {
+    const ixals = this.externSheet;
+    if (ixals === undefined || this.env.dialect > 4) return '';
+    return this.env.externPrefix?.(ixals) ?? `_EXTERN${ixals}!`;
   }
 
   private readNameX(): string {
@@ -317,7 +377,7 @@ class Decoder {
     let col: number;
     let rowRel: boolean;
     let colRel: boolean;
-    if (env.dialect === 5) {
+    if (env.dialect <= 5) {
       const field = cur.u16('row');
       col = cur.u8('col');
       row = field & 0x3fff;
@@ -348,8 +408,8 @@ class Decoder {
 
   private area(isRelative: boolean): string {
     const { cur, env } = this;
-    if (env.dialect === 5) {
-      // RgceArea BIFF5: both row fields (with flags), then both column bytes.
+    if (env.dialect <= 5) {
+      // RgceArea BIFF2–5: both row fields (with flags), then both column bytes.
       const r1 = cur.u16('rowFirst');
       const r2 = cur.u16('rowLast');
       const c1 = cur.u8('colFirst');

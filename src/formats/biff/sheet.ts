@@ -308,10 +308,11 @@ function decodeWithin(
   return undefined;
 }
 
-const STRING_FOLLOWS = Symbol('string follows');
+/** FormulaValue says the result is text, in the STRING record that follows. */
+export const STRING_FOLLOWS = Symbol('string follows');
 
 /** FormulaValue (2.5.133): a number, or a tagged string/boolean/error/empty result. */
-function formulaValue(bytes: Uint8Array): CellValue | typeof STRING_FOLLOWS | undefined {
+export function formulaValue(bytes: Uint8Array): CellValue | typeof STRING_FOLLOWS | undefined {
   if (bytes[6] !== 0xff || bytes[7] !== 0xff) {
     return new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);
   }

@@ -66,7 +66,8 @@ export interface BiffEncryption {
 }
 
 export interface BiffWorkbook {
-  version: 5 | 8;
+  /** BIFF version: 2, 3, 4 (Excel 2.x–4.0 files, `parseLegacyWorkbook`), 5 or 8 (`parseWorkbook`). */
+  version: 2 | 3 | 4 | 5 | 8;
   sheets: BiffSheet[];
   names: BiffName[];
   /** BIFF8 DDE/OLE links (SUPBOOK + EXTERNNAME), capped at `maxNames`. */

@@ -87,8 +87,11 @@ export function parseWorkbook(stream: Uint8Array, options: BiffOptions = {}): Bi
 const MAX_DDE_LINKS_MATCHED = 64;
 const MAX_DDE_CELLS_PER_LINK = 32;
 
-/** Which FORMULA cells reach a DDE link through PtgNameX (their text shows `app|'topic'!item`). */
-function linkDdeCells(book: BiffWorkbook): void {
+/**
+ * Which FORMULA cells reach a DDE link through PtgNameX, or PtgSheet + PtgName in BIFF2–4 (their
+ * text shows `app|'topic'!item`). A lone BIFF2–4 sheet has no name yet: its cells are bare `A1`.
+ */
+export function linkDdeCells(book: BiffWorkbook): void {
   const links = book.ddeLinks.slice(0, MAX_DDE_LINKS_MATCHED).filter((l) => l.item !== '');
   if (links.length === 0) return;
   for (const sheet of book.sheets) {
@@ -96,7 +99,9 @@ function linkDdeCells(book: BiffWorkbook): void {
       if (!cell.formula?.includes("|'")) continue;
       for (const link of links) {
         if (link.cells.length < MAX_DDE_CELLS_PER_LINK && cell.formula.includes(link.formula))
-          link.cells.push(`${sheetPrefix(sheet.name)}${cellName(cell.row, cell.col)}`);
+          link.cells.push(
+            `${sheet.name ? sheetPrefix(sheet.name) : ''}${cellName(cell.row, cell.col)}`,
+          );
       }
     }
   }

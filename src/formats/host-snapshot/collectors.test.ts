@@ -31,6 +31,7 @@ const SNAPSHOT_KEYS = [
   'files',
   'system32',
   'knownFolders',
+  'network',
 ];
 const ROW_KEYS = {
   process: ['pid', 'name', 'path', 'commandLine', 'parentPid', 'createdAt'],
@@ -38,6 +39,7 @@ const ROW_KEYS = {
   service: ['name', 'displayName', 'binaryPath', 'serviceDll', 'startType', 'state', 'account'],
   task: ['name', 'command', 'arguments', 'enabled', 'userId', 'author'],
   file: ['path', 'size', 'mtime', 'ctime', 'isDir', 'isPe'],
+  address: ['ip', 'mac', 'interface'],
 };
 
 /** Delimiters outside strings and comments must pair up (a cheap syntax check with no parser at hand). */
@@ -94,6 +96,7 @@ describe('collectors: Velociraptor artifact', () => {
       'System32',
       'KnownFolders',
       'Serial',
+      'Addresses',
     ]) {
       assert.ok(defined.has(name), `LET ${name}`);
     }
@@ -105,6 +108,7 @@ describe('collectors: Velociraptor artifact', () => {
       ...ROW_KEYS.service,
       ...ROW_KEYS.task,
       ...ROW_KEYS.file,
+      ...ROW_KEYS.address,
     ]) {
       assert.match(query, new RegExp(`AS ${key}\\b`), `column ${key}`);
     }
@@ -134,6 +138,7 @@ describe('collectors: collect.ps1', () => {
       ...ROW_KEYS.service,
       ...ROW_KEYS.task,
       ...ROW_KEYS.file,
+      ...ROW_KEYS.address,
     ]) {
       assert.match(script, new RegExp(`\\b${key}\\s+=`), key);
     }

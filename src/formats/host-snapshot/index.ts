@@ -23,6 +23,7 @@ export type { HostInputFormat } from './input.js';
 export { rowKindOfArtifact, VELOCIRAPTOR_ARTIFACTS } from './velociraptor.js';
 export type { RowKind } from './velociraptor.js';
 export { parseVolumeSerial } from './fields.js';
+export { normalizeIp } from './network.js';
 export {
   baseWindowsProcesses,
   processRowOf,
@@ -48,6 +49,7 @@ export {
   HOST_SNAPSHOT_SCHEMA,
   type FileEntry,
   type HostSnapshot,
+  type NetworkAddress,
   type RegistryValue,
   type ScheduledTask,
   type ServiceEntry,

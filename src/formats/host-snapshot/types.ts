@@ -25,6 +25,12 @@ export interface HostSnapshot {
   system32: System32Entry[];
   /** Folder names under %APPDATA% and the Program Files folders (EmoCheck v4's allowlist). */
   knownFolders: string[];
+  /**
+   * The host's own network addresses when it was collected (Win32_NetworkAdapterConfiguration, as
+   * `ipconfig /all` shows them): correlation maps the client addresses of proxy/Zeek/Suricata findings
+   * to this host by them (DHCP moves addresses, so they count at `collectedAt`).
+   */
+  network: { addresses: NetworkAddress[] };
   /** Where the snapshot came from: the collector JSON, or Velociraptor results mapped into this shape. */
   source: 'snapshot' | 'velociraptor';
 }
@@ -93,6 +99,15 @@ export interface FileEntry {
   isPe: boolean | null;
 }
 
+export interface NetworkAddress {
+  /** IPv4 dotted quad or lower-case IPv6 literal (zone index removed). */
+  ip: string;
+  /** MAC address as `aa:bb:cc:dd:ee:ff`, when the collector gave one. */
+  mac?: string;
+  /** Adapter description or alias (`Intel(R) Ethernet Connection I219-LM`, `Ethernet0`). */
+  interface?: string;
+}
+
 export interface System32Entry {
   name: string;
   size: number | null;
@@ -111,6 +126,8 @@ export interface SnapshotLimits {
   maxFiles: number;
   maxSystem32: number;
   maxKnownFolders: number;
+  /** Addresses of the host (adapters × addresses; a workstation has a handful, a hypervisor tens). */
+  maxAddresses: number;
   /** Characters of one string field; Windows command lines stop at 32,767. */
   maxStringChars: number;
   /** Bytes of one REG_BINARY value kept (Emotet's name marker is a few dozen). */
@@ -131,6 +148,7 @@ export const DEFAULT_SNAPSHOT_LIMITS: Readonly<SnapshotLimits> = Object.freeze({
   maxFiles: 200_000,
   maxSystem32: 50_000,
   maxKnownFolders: 100_000,
+  maxAddresses: 1_000,
   maxStringChars: 32_768,
   maxBinaryBytes: 4096,
   maxAnomalies: 200,

@@ -1,4 +1,5 @@
 import { At, FieldReader, isRecord, locate, parseVolumeSerial, type Where } from './fields.js';
+import { readNetwork } from './network.js';
 import {
   HOST_SNAPSHOT_SCHEMA,
   type FileEntry,
@@ -63,6 +64,7 @@ export function validateSnapshot(
         return typeof name === 'string' && name !== '' ? r.clip(name, w) : undefined;
       },
     ),
+    network: { addresses: readNetwork(read, value.network, where) },
     source,
   };
 }

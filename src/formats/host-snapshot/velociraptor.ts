@@ -148,6 +148,7 @@ export class RowCollector {
         files: [],
         system32: [],
         knownFolders: [],
+        network: { addresses: [] },
         source: 'velociraptor',
       });
     }

@@ -32,6 +32,8 @@ export interface SnapshotSpec {
   files: FileSpec[];
   system32: { name: string; size: number }[];
   knownFolders: string[];
+  /** The host's addresses (collect.ps1: Win32_NetworkAdapterConfiguration of IP-enabled adapters). */
+  network?: { addresses: { ip: string; mac?: string; interface?: string }[] };
 }
 
 /** Makes one process row: pid, name, image path, parent pid, command line (the path when omitted). */

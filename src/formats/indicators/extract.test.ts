@@ -45,3 +45,21 @@ test('indicators: URL lists joined with * @ , separators (Emotet loaders) are sp
     'http://c.example.org/',
   ]);
 });
+
+test('indicators: file names are those a plain scan of the whole text finds, near and far apart', () => {
+  const reference =
+    /(?:[A-Za-z]:\\|%\w{1,32}%\\|\\\\)?(?:[\w.$ -]{1,64}\\){0,16}[\w.$-]{1,128}\.(?:exe|dll|scr|pif|bat|cmd|vbs|vbe|jse?|wsf|wsh|hta|ps1|psm1|lnk|jar|msi|cpl|ocx|sys|com)(?![\w])/gi;
+  const deepPath = `%${'T'.repeat(32)}%\\${Array.from({ length: 16 }, () => `${'d'.repeat(64)}\\`).join('')}${'n'.repeat(128)}.psm1`;
+  const texts = [
+    'cmd.exe /c start a.jse b.jsex c.js. d.JS e..exe .exe x.exe.y',
+    `${'filler text '.repeat(400)}C:\\Users\\Public\\upd.exe${' pad'.repeat(500)}\\\\srv\\s\\b.dll`,
+    `${deepPath} and ${'w'.repeat(130)}.exe and ${'a b\\'.repeat(40)}c.cmd`,
+    'x.exe.exe.exe %TEMP%\\a.dll;%TEMP%\\b.dll C:\\a\\b c\\d.vbs',
+    'say "C:\\Program Files\\x y\\run.bat" (D:\\a.cpl) <\\\\host\\share\\z.ocx> ünï.exe a\tb.exe',
+    `${'$-_. '.repeat(300)}k.exe`,
+  ];
+  for (const text of texts) {
+    const expected = [...new Set([...text.matchAll(reference)].map((m) => m[0].trim()))];
+    assert.deepEqual(extractIndicators(text).files, expected, text.slice(0, 60));
+  }
+});

@@ -44,8 +44,29 @@ export function confidenceOf(value: unknown): number | undefined {
   return Number.isFinite(n) && n >= 0 && n <= 100 ? Math.round(n) : undefined;
 }
 
-/** Comma-separated or array tags, trimmed, de-duplicated, `None` dropped. */
+/**
+ * Comma-separated or array tags, trimmed, de-duplicated, `None` dropped. Feed rows repeat a few tag sets:
+ * string inputs are answered from a small cache, and rows with the same tags share one frozen array.
+ */
 export function tagsOf(...values: unknown[]): string[] {
+  let key = '';
+  for (const value of values) {
+    if (value !== undefined && typeof value !== 'string') return freshTags(values);
+    key += `${value ?? ''}\u0000`;
+  }
+  let tags = tagCache.get(key);
+  if (tags === undefined) {
+    tags = Object.freeze(freshTags(values)) as string[];
+    if (tagCache.size >= TAG_CACHE_SIZE) tagCache.clear();
+    tagCache.set(key, tags);
+  }
+  return tags;
+}
+
+const TAG_CACHE_SIZE = 4096;
+const tagCache = new Map<string, string[]>();
+
+function freshTags(values: readonly unknown[]): string[] {
   const out = new Set<string>();
   for (const value of values) {
     const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];

@@ -21,17 +21,44 @@ export interface ExportIoc {
 
 export type BlocklistKind = 'ip' | 'domain' | 'url';
 
+export interface BlocklistOptions {
+  /**
+   * Squid `dstdomain` form: `.example.com` (the domain and its subdomains), with subdomains of a listed
+   * domain left out, since Squid refuses an ACL file that lists both.
+   */
+  squid?: boolean;
+}
+
 /**
- * One value per line, sorted, de-duplicated: `ip` takes IPs, CIDRs and the address of ip:port
- * indicators; `domain` domains; `url` URLs.
+ * One value per line, sorted, de-duplicated, never defanged: `ip` takes IPs, CIDRs and the address of
+ * ip:port indicators; `domain` domains; `url` URLs.
+ * SECURITY: a value with whitespace or a control character is left out: it could start a new line
+ * (another entry, or a directive) in the consumer's file.
  */
-export function toBlocklist(iocs: Iterable<ExportIoc>, kind: BlocklistKind): string[] {
+export function toBlocklist(
+  iocs: Iterable<ExportIoc>,
+  kind: BlocklistKind,
+  options: BlocklistOptions = {},
+): string[] {
   const out = new Set<string>();
   for (const ioc of iocs) {
+    if (/[\s\x00-\x1f\x7f]/.test(ioc.value)) continue;
     if (kind === 'ip' && (ioc.type === 'ip' || ioc.type === 'cidr')) out.add(ioc.value);
     else if (kind === 'ip' && ioc.type === 'ip-port')
       out.add(ioc.value.replace(/^\[?(.*?)\]?:\d+$/, '$1'));
     else if (kind === ioc.type) out.add(ioc.value);
+  }
+  if (kind === 'domain' && options.squid) {
+    const covered = (d: string) => {
+      for (let i = d.indexOf('.'); i >= 0; i = d.indexOf('.', i + 1)) {
+        if (out.has(d.slice(i + 1))) return true;
+      }
+      return false;
+    };
+    return [...out]
+      .filter((d) => !covered(d))
+      .map((d) => `.${d}`)
+      .sort();
   }
   return [...out].sort();
 }
@@ -44,17 +71,24 @@ export const SURICATA_SID_BASE = 9_100_000;
 /** Addresses per rule: Suricata address groups stay fast at this size (ET's CINS/DROP rules use ~100). */
 const ADDRESSES_PER_RULE = 100;
 
-/** A `content:"…"` body: quote, semicolon, backslash and pipe as hex bytes (Suricata rule syntax). */
+const hexByte = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
+const UTF8 = new TextEncoder();
+
+/**
+ * A `content:"…"` body (Suricata rule syntax): printable ASCII as is; quote, semicolon, backslash, pipe,
+ * control characters and every non-ASCII character as `|hex|` UTF-8 bytes, so that no byte can end the
+ * option or the line (a `%00` in a URL decodes to NUL, a `%0A` to a line feed).
+ */
 function contentOf(text: string): string {
   return text.replace(
-    /["\\;|]/g,
-    (c) => `|${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}|`,
+    /["\\;|]|[^\x20-\x7e]+/g,
+    (run) => `|${[...UTF8.encode(run)].map(hexByte).join(' ')}|`,
   );
 }
 
-/** A `msg:"…"` body: quote, semicolon and backslash escaped with a backslash. */
+/** A `msg:"…"` body: quote, semicolon and backslash escaped with a backslash, controls as spaces. */
 function msgOf(text: string): string {
-  return text.replace(/["\\;]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ');
+  return text.replace(/["\\;]/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, ' ');
 }
 
 function utf8Length(text: string): number {

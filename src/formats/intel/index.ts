@@ -19,6 +19,7 @@ export {
   toStixBundle,
   toSuricataRules,
   type BlocklistKind,
+  type BlocklistOptions,
   type ExportIoc,
   type StixSighting,
   type SuricataExport,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import {
   buildManyPartsMail,
   buildMalformedBoundaryMail,
@@ -11,6 +11,9 @@ import { findPartsCutoff } from './parse.js';
 import { MAX_MAIL_PARTS, parseMail, type ParsedMail } from './index.js';
 
 const codes = (mail: ParsedMail) => mail.anomalies.map((a) => a.code);
+
+// parse.ts loads mailparser with the first mail; the budgets below are for parsing, not that import.
+before(() => parseMail(new TextEncoder().encode('Subject: warm-up\r\n\r\nx\r\n')));
 
 /** Parses and asserts it finished within `ms`: hostile shapes must stay cheap. */
 async function timed(bytes: Uint8Array, ms: number, options = {}): Promise<ParsedMail> {

@@ -41,3 +41,18 @@ test('tag: a header value cannot inject lines', () => {
   );
   assert.doesNotMatch(out, /\r\nBcc:/);
 });
+
+test('tag: the body is copied byte for byte, 8-bit and large bodies included', () => {
+  const body = new Uint8Array(3 * 1024 * 1024);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 131) & 0xff;
+  for (const eol of ['\r\n', '\n']) {
+    const head = new TextEncoder().encode(`From: a@example.com${eol}Subject: hi${eol}${eol}`);
+    const raw = new Uint8Array(head.length + body.length);
+    raw.set(head);
+    raw.set(body, head.length);
+    const tagged = tagMessage(raw, { header: 'X-Emoguard-Verdict', value: 'suspicious' });
+    const top = `X-Emoguard-Verdict: suspicious${eol}From: a@example.com${eol}Subject: hi${eol}${eol}`;
+    assert.equal(new TextDecoder('latin1').decode(tagged.subarray(0, top.length)), top);
+    assert.deepEqual(tagged.subarray(top.length), body, `body kept with ${JSON.stringify(eol)}`);
+  }
+});

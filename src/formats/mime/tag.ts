@@ -11,11 +11,13 @@ export interface TagOptions {
 }
 
 export function tagMessage(raw: Uint8Array, options: TagOptions): Uint8Array {
-  const text = new TextDecoder('latin1').decode(raw);
-  const end = headerEnd(text);
-  const eol = /\r\n/.test(text.slice(0, end === -1 ? 4096 : end + 2)) ? '\r\n' : '\n';
-  const head = end === -1 ? text : text.slice(0, end);
-  const rest = end === -1 ? '' : text.slice(end);
+  // Only the header section is decoded and rewritten; the body is copied as bytes, not round-tripped
+  // through a string one character at a time (a 2 MiB attachment cost more than the scan's MIME parse).
+  const end = headerEnd(raw);
+  const decoder = new TextDecoder('latin1');
+  const head = decoder.decode(end === -1 ? raw : raw.subarray(0, end));
+  const probe = end === -1 ? head.slice(0, 4096) : decoder.decode(raw.subarray(0, end + 2));
+  const eol = /\r\n/.test(probe) ? '\r\n' : '\n';
   const lines = unfoldable(head, eol).filter((field) => !isField(field, options.header));
   const value = options.value.replace(/[\r\n]+/g, ' ');
   let subjectSeen = false;
@@ -26,16 +28,27 @@ export function tagMessage(raw: Uint8Array, options: TagOptions): Uint8Array {
   });
   if (options.subjectPrefix && !subjectSeen) out.push(`Subject: ${options.subjectPrefix.trim()}`);
   const joined = [`${options.header}: ${value}`, ...out].join(eol);
-  return latin1(end === -1 ? `${joined}${eol}${eol}` : joined + rest);
+  if (end === -1) return latin1(`${joined}${eol}${eol}`);
+  const top = latin1(joined);
+  const tagged = new Uint8Array(top.length + raw.length - end);
+  tagged.set(top, 0);
+  tagged.set(raw.subarray(end), top.length);
+  return tagged;
 }
 
-/** Index of the blank line that ends the header section (RFC 5322 2.1), or -1. */
-function headerEnd(text: string): number {
-  const crlf = text.indexOf('\r\n\r\n');
-  const lf = text.indexOf('\n\n');
-  if (crlf === -1) return lf;
-  if (lf === -1) return crlf;
-  return Math.min(crlf, lf);
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Offset of the blank line that ends the header section (RFC 5322 2.1): the first `\r\n\r\n` or `\n\n`,
+ * whichever comes first, or -1.
+ */
+function headerEnd(raw: Uint8Array): number {
+  for (let p = raw.indexOf(LF); p >= 0; p = raw.indexOf(LF, p + 1)) {
+    if (raw[p + 1] === LF) return p;
+    if (p > 0 && raw[p - 1] === CR && raw[p + 1] === CR && raw[p + 2] === LF) return p - 1;
+  }
+  return -1;
 }
 
 /** Header fields with their folded continuation lines kept together (RFC 5322 2.2.3). */

@@ -13,7 +13,12 @@
  * Anomaly codes: E_MINIDUMP_TRUNCATED, E_MINIDUMP_BAD_VERSION, E_MINIDUMP_DIRECTORY_PAST_EOF,
  * E_MINIDUMP_STREAM_PAST_EOF, E_MINIDUMP_SHORT_STREAM, E_MINIDUMP_BAD_COUNT, E_MINIDUMP_REGION_PAST_EOF,
  * E_MINIDUMP_BAD_MEMORY_INFO, E_MINIDUMP_BAD_STRING, E_MINIDUMP_DUPLICATE_STREAM,
- * E_MINIDUMP_DATA_OVERLAP, E_MINIDUMP_VA_OVERLAP, E_LIMIT_MINIDUMP_STREAMS, E_LIMIT_MINIDUMP_ENTRIES.
+ * E_MINIDUMP_DATA_OVERLAP, E_MINIDUMP_VA_OVERLAP, E_LIMIT_MINIDUMP_STREAMS, E_LIMIT_MINIDUMP_ENTRIES;
+ * CAPE dumps: E_CAPE_BAD_HEADER, E_CAPE_REGION_PAST_EOF, E_CAPE_TRAILING_BYTES, E_LIMIT_CAPE_REGIONS.
+ * Read from a `ByteSource` (a dump on disk), a source that shrinks while read throws E_INPUT_SHRUNK.
+ *
+ * Also CAPE/Cuckoo 2.x process memory dumps (`cape.ts`: 24-byte `<QIIII` record headers, no magic),
+ * whose regions come out as the same `MemoryRegion`s with virtual addresses and protections.
  *
  * Engines that share one parse use `ctx.memo(MINIDUMP_MEMO, () => parseMinidump(ctx.bytes))`.
  */
@@ -42,6 +47,15 @@ export {
   STREAM_TYPES,
 } from './constants.js';
 export { isMinidump, parseMinidump } from './parse.js';
+export { MAX_PE_PAGES_PROBED, PE_PROBE_BYTES, peHeaderOffset } from './pe-probe.js';
+export type { ByteSource } from './reader.js';
+export {
+  CAPE_HEADER_SIZE,
+  isCapeRecordHeader,
+  parseCapeProcessDump,
+  type CapeOptions,
+  type CapeProcessDump,
+} from './cape.js';
 export {
   buildMinidump,
   buildPeHeader,

@@ -14,7 +14,7 @@ import {
   STREAM_TYPES,
   SYSTEM_INFO_STREAM,
 } from './constants.js';
-import { anomaly, DumpReader } from './reader.js';
+import { anomaly, DumpReader, type ByteSource } from './reader.js';
 import { attachMemoryInfo, dropFileOverlaps, sortByAddress } from './regions.js';
 import {
   readMemory64List,
@@ -32,7 +32,7 @@ import type {
 } from './types.js';
 
 /** True when `bytes` start with the MINIDUMP_HEADER signature "MDMP". */
-export function isMinidump(bytes: Uint8Array): boolean {
+export function isMinidump(bytes: Uint8Array | ByteSource): boolean {
   return bytes.length >= 4 && new DumpReader(bytes).u32(0) === MINIDUMP_SIGNATURE;
 }
 
@@ -40,13 +40,18 @@ export function isMinidump(bytes: Uint8Array): boolean {
  * Parses a Windows minidump (procdump, Task Manager, WER, comsvcs MiniDump) without trusting it.
  * Throws `FormatError(E_MINIDUMP_NOT_MINIDUMP)` only when the signature is wrong; a directory or range
  * table past the end of the file, overlapping ranges and absurd counts are anomalies, and what is
- * readable is still returned.
+ * readable is still returned. Given a `ByteSource` (a multi-GiB dump on disk), only the header, the
+ * directory and the streams' tables are read, never the memory ranges; a source that returns fewer
+ * bytes than it has (a file shrinking while read) throws `FormatError(E_INPUT_SHRUNK)`.
  *
  * @example
  * const dump = parseMinidump(bytes);
  * for (const r of dump.regions) console.log(r.va.toString(16), r.size, r.info?.protect);
  */
-export function parseMinidump(bytes: Uint8Array, options: MinidumpOptions = {}): Minidump {
+export function parseMinidump(
+  bytes: Uint8Array | ByteSource,
+  options: MinidumpOptions = {},
+): Minidump {
   const maxStreams = checkOption('maxStreams', options.maxStreams, MAX_MINIDUMP_STREAMS);
   const maxRegions = checkOption('maxRegions', options.maxRegions, MAX_MINIDUMP_REGIONS);
   const maxModules = checkOption('maxModules', options.maxModules, MAX_MINIDUMP_MODULES);

@@ -56,7 +56,7 @@ export interface MemoryRegion {
   size: number;
   /** Offset of the first byte in the dump file. */
   fileOffset: number;
-  source: 'Memory64ListStream' | 'MemoryListStream';
+  source: 'Memory64ListStream' | 'MemoryListStream' | 'CapeProcessDump';
   /** The MemoryInfoListStream entry that contains `va`, when the dump has one. */
   info?: MemoryInfo;
 }

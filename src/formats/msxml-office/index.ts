@@ -32,6 +32,8 @@ export {
 export {
   findDdeFormulas,
   findDdeLinks,
+  findFormulaElements,
+  type FormulaElement,
   MAX_DDE_FORMULAS,
   type DdeFormula,
   type DdeLink,
@@ -41,4 +43,4 @@ export {
   MAX_WORDML_FIELDS,
   type WordFieldInstruction,
 } from './wordml-fields.js';
-export { attribute, decodeXmlEntities, decodeXmlText } from './xml-text.js';
+export { attribute, decodeXmlEntities, decodeXmlText, readElementText } from './xml-text.js';

@@ -1,4 +1,4 @@
-import { attribute } from './xml-text.js';
+import { attribute, readElementText } from './xml-text.js';
 
 export const MAX_DDE_FORMULAS = 1000;
 
@@ -66,6 +66,47 @@ export function findDdeLinks(xml: string, max = MAX_DDE_FORMULAS): DdeLink[] {
       service: attribute(attributes, 'ddeService') ?? '',
       topic: attribute(attributes, 'ddeTopic') ?? '',
     });
+  }
+  return out;
+}
+
+/** Characters kept of one formula element (Excel's own limit is 8,192). */
+const MAX_FORMULA_ELEMENT_CHARS = 16 * 1024;
+
+/** A formula of a SpreadsheetML part, its XML decoded. */
+export interface FormulaElement {
+  /** Offset of the element's start tag in the part's text. */
+  offset: number;
+  /** `f` (cell), `formula` (cfRule), `formula1`/`formula2` (dataValidation), `definedName`. */
+  element: string;
+  formula: string;
+}
+
+// ECMA-376 Part 1: §18.3.1.40 f (cell formula), §18.3.1.43/44 formula1/formula2 (dataValidation),
+// §18.3.1.42 formula (cfRule), §18.2.5 definedName: every place Excel evaluates a formula, and so
+// every place a `cmd|'/c …'!A0` DDE request can sit.
+const FORMULA_ELEMENT = /<(?:[\w.-]+:)?(f|formula[12]?|definedName)\b([^>]*)>/g;
+
+/**
+ * The formulas of an xlsx/xlsm part (worksheet, macro sheet, workbook), read as XML: character
+ * references decoded and CDATA kept, so `cmd&#124;'/c calc'!A0` and `<![CDATA[…]]>` read as Excel
+ * reads them. Inline strings and shared-string text are not formulas and are not returned.
+ *
+ * @example
+ * findFormulaElements('<formula1>cmd&#124;\'/c calc\'!A0</formula1>')[0]?.formula // "cmd|'/c calc'!A0"
+ */
+export function findFormulaElements(xml: string, max = MAX_DDE_FORMULAS): FormulaElement[] {
+  const out: FormulaElement[] = [];
+  FORMULA_ELEMENT.lastIndex = 0;
+  for (let m = FORMULA_ELEMENT.exec(xml); m && out.length < max; m = FORMULA_ELEMENT.exec(xml)) {
+    if ((m[2] ?? '').endsWith('/')) continue;
+    const { text, end } = readElementText(
+      xml,
+      FORMULA_ELEMENT.lastIndex,
+      MAX_FORMULA_ELEMENT_CHARS,
+    );
+    FORMULA_ELEMENT.lastIndex = Math.max(end, FORMULA_ELEMENT.lastIndex);
+    if (text.trim() !== '') out.push({ offset: m.index, element: m[1]!, formula: text });
   }
   return out;
 }

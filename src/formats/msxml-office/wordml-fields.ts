@@ -1,5 +1,5 @@
 import { quoteFieldValue } from './field-code.js';
-import { attribute, decodeXmlEntities } from './xml-text.js';
+import { attribute, readElementText } from './xml-text.js';
 
 export const MAX_WORDML_FIELDS = 10_000;
 const MAX_INSTRUCTION_CHARS = 8192;
@@ -17,7 +17,9 @@ export interface WordFieldInstruction {
 
 /**
  * Field instructions of a WordprocessingML part (ECMA-376 Part 1 §17.16.18 complex fields, §17.16.19
- * simple fields; Word 2003 XML uses the same elements). Complex fields join every `w:instrText` between
+ * simple fields; Word 2003 XML and flat OPC use the same elements). Instruction text is XML character
+ * data, read as an XML reader reads it: character references decoded (`&#x44;DE`), CDATA literal.
+ * Complex fields join every `w:instrText` between
  * `begin` and `separate`, so a DDEAUTO split over many runs reads whole, as Word reads it; a nested
  * QUOTE field is replaced by its value in the outer instruction.
  *
@@ -45,9 +47,12 @@ export function findWordFieldInstructions(
     } else if (tag === 'instrText') {
       const top = open[open.length - 1];
       if (attributes.endsWith('/') || !top?.isInstruction) continue;
-      const end = xml.indexOf('<', FIELD_TAG.lastIndex);
-      const text = decodeXmlEntities(xml.slice(FIELD_TAG.lastIndex, end < 0 ? xml.length : end));
-      top.text = (top.text + text).slice(0, MAX_INSTRUCTION_CHARS);
+      // The whole element: entities decoded and CDATA kept (`<![CDATA[DDEAUTO …]]>` hid from the
+      // text-up-to-the-next-tag reading), and the scan resumes after it, never inside the CDATA.
+      const room = MAX_INSTRUCTION_CHARS - top.text.length;
+      const { text, end } = readElementText(xml, FIELD_TAG.lastIndex, Math.max(0, room));
+      top.text += text;
+      FIELD_TAG.lastIndex = end;
     } else {
       const type = attribute(attributes, 'fldCharType');
       if (type === 'begin') {

@@ -46,3 +46,44 @@ export function attribute(attributes: string, name: string): string | undefined 
   const m = re.exec(attributes);
   return m ? decodeXmlEntities(m[1] ?? m[2] ?? '') : undefined;
 }
+
+/**
+ * The character data of the element whose start tag ends at `from`, up to its end tag (XML 1.0 §2.4,
+ * §2.7): entity and character references decoded (`&#124;` is `|`, `&#x44;` is `D`), CDATA sections
+ * taken literally, comments, processing instructions and child tags skipped. Linear, and at most
+ * `maxChars` characters are kept; `end` is where scanning stopped (after the end tag when found).
+ *
+ * @example
+ * readElementText('<f><![CDATA[cmd|]]>&#39;/c calc&#39;!A0</f>', 3).text // "cmd|'/c calc'!A0"
+ */
+export function readElementText(
+  xml: string,
+  from: number,
+  maxChars: number,
+): { text: string; end: number } {
+  let text = '';
+  let i = from;
+  let depth = 0;
+  while (i < xml.length && text.length < maxChars) {
+    const lt = xml.indexOf('<', i);
+    const stop = lt < 0 ? xml.length : lt;
+    if (stop > i) text += decodeXmlEntities(xml.slice(i, stop));
+    if (lt < 0) return { text: text.slice(0, maxChars), end: xml.length };
+    if (xml.startsWith('<![CDATA[', lt)) {
+      const close = xml.indexOf(']]>', lt + 9);
+      text += xml.slice(lt + 9, close < 0 ? xml.length : close);
+      i = close < 0 ? xml.length : close + 3;
+    } else if (xml.startsWith('<!--', lt)) {
+      const close = xml.indexOf('-->', lt + 4);
+      i = close < 0 ? xml.length : close + 3;
+    } else {
+      const close = xml.indexOf('>', lt + 1);
+      i = close < 0 ? xml.length : close + 1;
+      const isEnd = xml[lt + 1] === '/';
+      const isEmpty = xml[close - 1] === '/' || xml[lt + 1] === '?';
+      if (isEnd && depth-- === 0) return { text: text.slice(0, maxChars), end: i };
+      if (!isEnd && !isEmpty) depth++;
+    }
+  }
+  return { text: text.slice(0, maxChars), end: i };
+}

@@ -32,6 +32,7 @@ export {
   type RawRecord,
   type RecordFilter,
 } from './types.js';
+export { DhcpLeaseReader, MAX_DHCP_CLIENTS, type DhcpLease } from './dhcp.js';
 export { viewOf, type NetKind, type NetView } from './view.js';
 export { epochToIso, isoOf } from './zeek-common.js';
 export { zeekPathFromFile } from './zeek-tsv.js';

@@ -54,8 +54,14 @@ export {
   readModulePcode,
 } from './pcode.js';
 export {
+  isBigEndianModule,
+  isBigEndianProject,
+  MAX_KNOWN_VBA_VERSION,
   MAX_PCODE_IDENTIFIERS,
+  MIN_KNOWN_VBA_VERSION,
   parseVbaProjectStream,
+  pcodeDialectOf,
+  type PcodeDialect,
   VBA_PROJECT_VERSION_INDEPENDENT,
   type VbaProjectCache,
 } from './pcode-project.js';

@@ -10,6 +10,37 @@ export const VBA_PROJECT_RESERVED1 = 0x61cc;
 export const VBA_PROJECT_VERSION_INDEPENDENT = 0xffff;
 const HEADER_SIZE = 7;
 
+/**
+ * The p-code dialect a `_VBA_PROJECT.Version` stands for. The version is the build of VBA that compiled
+ * the cache (MS-OVBA 2.3.4.1 only says "MUST be ignored on read"); the values come from public notes:
+ * below 0x6B VBA5 (Office 97/98, 0x5E), 0x6B–0x96 VBA6 (Office 2000–2007), from 0x97 VBA7 (Office
+ * 2010 32-bit 0x97, 2013 0xA3 32-bit / 0xA6 64-bit, 2016–2019/365 0xAF 32-bit / 0xB2 64-bit, as the
+ * EvilClippy stomping tool targets them). Bitness is the dir stream's PROJECTSYSKIND (3 = Win64), not
+ * the version. Outside 0x5E–0xB2 the layout is not known to this reader.
+ */
+export type PcodeDialect = 'vba5' | 'vba6' | 'vba7';
+export const MIN_KNOWN_VBA_VERSION = 0x5e;
+export const MAX_KNOWN_VBA_VERSION = 0xb2;
+
+export function pcodeDialectOf(version: number | undefined): PcodeDialect | undefined {
+  if (version === undefined || version < MIN_KNOWN_VBA_VERSION) return undefined;
+  if (version > MAX_KNOWN_VBA_VERSION) return undefined;
+  return version < 0x6b ? 'vba5' : version < 0x97 ? 'vba6' : 'vba7';
+}
+
+/**
+ * Macintosh Office (PowerPC builds) writes the cache big-endian; public notes tell it by Reserved3
+ * reading 0x000E (little-endian) in `_VBA_PROJECT`, or by a module stream whose second word exceeds
+ * 0xFF. This reader only knows the little-endian layout.
+ */
+export function isBigEndianProject(bytes: Uint8Array): boolean {
+  return bytes.length >= HEADER_SIZE && bytes[5] === 0x0e && bytes[6] === 0x00;
+}
+
+export function isBigEndianModule(stream: Uint8Array, textOffset: number): boolean {
+  return textOffset >= 4 && stream.length >= 4 && (stream[2]! | (stream[3]! << 8)) > 0xff;
+}
+
 /** Identifier records accepted as the identifier table; real projects hold hundreds. */
 const MIN_IDENTIFIER_RUN = 3;
 /** Identifiers kept; the identifier table of a real project is far smaller. */
@@ -20,6 +51,10 @@ const MAX_SCAN_STEPS = 4_000_000;
 export interface VbaProjectCache {
   /** _VBA_PROJECT.Version: the VBA build that compiled the cache (e.g. 0x00B2), 0xFFFF for none. */
   version: number | undefined;
+  /** The cache's layout as far as the version tells it; undefined for an unknown version. */
+  dialect?: PcodeDialect;
+  /** Reserved3 marks a big-endian (Mac) cache. */
+  isBigEndian?: boolean;
   /** True when the stream carries a PerformanceCache that Office would run instead of the source. */
   hasCache: boolean;
   /**
@@ -57,11 +92,19 @@ export function parseVbaProjectStream(
   }
   const hasCache = version !== VBA_PROJECT_VERSION_INDEPENDENT && bytes.length > HEADER_SIZE;
   if (!hasCache) return { version, hasCache, identifiers: [] };
+  const dialect = pcodeDialectOf(version);
+  const layout = {
+    ...(dialect ? { dialect } : {}),
+    ...(isBigEndianProject(bytes) ? { isBigEndian: true } : {}),
+  };
+  // SECURITY: an unknown layout is not read as if it were a known one: what it yields could only
+  // mislead the stomping comparison. The caller reports "not understood" instead.
+  if (!dialect || layout.isBigEndian) return { version, hasCache, identifiers: [], ...layout };
   const run = findIdentifierTable(bytes, HEADER_SIZE);
   const identifiers = run.map((r) =>
     decodePcodeText(bytes.subarray(r.at, r.at + r.length), codePage, anomalies, location),
   );
-  return { version, hasCache, identifiers };
+  return { version, hasCache, identifiers, ...layout };
 }
 
 interface NameSpan {

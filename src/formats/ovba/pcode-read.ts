@@ -3,7 +3,7 @@ import type { CfbFile } from '../cfb/index.js';
 import { DEFAULT_CODE_PAGE } from './codepage.js';
 import { decompressOvba, MAX_OVBA_OUTPUT } from './decompress.js';
 import { parseDir } from './dir.js';
-import { parseVbaProjectStream } from './pcode-project.js';
+import { isBigEndianModule, parseVbaProjectStream, type PcodeDialect } from './pcode-project.js';
 import { readModulePcode, type ModulePcode } from './pcode.js';
 
 export interface ModuleCompiled {
@@ -23,6 +23,16 @@ export interface ProjectCompiled {
   version: number | undefined;
   /** True when Office would run the compiled form (a version-dependent cache is present). */
   hasCache: boolean;
+  /** VBA5/6/7 as the version tells it (see `pcodeDialectOf`); undefined for an unknown version. */
+  dialect?: PcodeDialect;
+  isBigEndian?: boolean;
+  /** PROJECTSYSKIND 3 (MS-OVBA 2.3.4.2.1.1): compiled by 64-bit Office. */
+  is64Bit: boolean;
+  /**
+   * Why the compiled side was not read although a cache is present: an unknown `_VBA_PROJECT` version
+   * or a big-endian (Mac) layout. Nothing compiled is then compared with the source.
+   */
+  notUnderstood?: string;
   identifiers: string[];
   modules: ModuleCompiled[];
   anomalies: Anomaly[];
@@ -54,15 +64,35 @@ function readProject(cfb: CfbFile, vbaPath: string): ProjectCompiled {
     ? parseVbaProjectStream(projectBytes, codePage, anomalies, projectPath)
     : { version: undefined, hasCache: false, identifiers: [] };
   const modules: ModuleCompiled[] = [];
+  const is64Bit = dir?.sysKind === 3;
+  let notUnderstood = !cache.hasCache
+    ? undefined
+    : cache.isBigEndian
+      ? 'big-endian (Macintosh) p-code cache'
+      : cache.dialect === undefined
+        ? `unknown _VBA_PROJECT version 0x${(cache.version ?? 0).toString(16).padStart(4, '0')}`
+        : undefined;
   // Without a cache Office ignores any p-code, so there is nothing compiled to compare.
-  if (cache.hasCache) {
+  if (cache.hasCache && notUnderstood === undefined) {
     for (const m of dir?.modules ?? []) {
       const stream = `${vbaPath}/${m.streamName}`;
       const data = cfb.readStream(stream);
       if (!data) continue;
+      if (isBigEndianModule(data, m.textOffset)) {
+        notUnderstood = `big-endian (Macintosh) p-code in ${stream}`;
+        modules.length = 0;
+        break;
+      }
       const pcode = readModulePcode(data, m.textOffset, codePage, anomalies, stream);
       modules.push({ stream, name: m.name, textOffset: m.textOffset, ...(pcode ? { pcode } : {}) });
     }
   }
-  return { root, ...cache, modules, anomalies };
+  return {
+    root,
+    ...cache,
+    is64Bit,
+    ...(notUnderstood === undefined ? {} : { notUnderstood }),
+    modules,
+    anomalies,
+  };
 }

@@ -10,6 +10,9 @@ import { decodePcodeText } from './pcode-project.js';
  * literal or comment is a u16 length followed by its bytes in the project code page, padded to even.
  */
 const LINE_TABLE_MAGIC = [0xfe, 0xca, 0x01, 0x00];
+/** Public notes check only the 0xCAFE word and skip the next; a directory after another word is
+ *  still read, when no FE CA 01 00 directory is found. */
+const LOOSE_MAGIC = [0xfe, 0xca];
 const LINE_RECORD = 12;
 /** -1, 0x0101 and the u32 size between the directory and the p-code. */
 const AFTER_DIRECTORY = 10;
@@ -52,17 +55,31 @@ export function readModulePcode(
   if (cache.length < LINE_TABLE_MAGIC.length + 2) return undefined;
   // Real streams hold one directory; a planted empty look-alike must not hide it, so every candidate
   // is read and the one with the most compiled lines wins.
+  // The loose magic only when no FE CA 01 00 is there at all: each candidate is tried once.
+  const strict = findDirectory(cache, LINE_TABLE_MAGIC, codePage, anomalies, location);
+  return strict.candidates > 0
+    ? strict.best
+    : findDirectory(cache, LOOSE_MAGIC, codePage, anomalies, location).best;
+}
+
+function findDirectory(
+  cache: Uint8Array,
+  magic: readonly number[],
+  codePage: number,
+  anomalies: Anomaly[],
+  location: string,
+): { best: ModulePcode | undefined; candidates: number } {
   let best: ModulePcode | undefined;
   for (let tries = 0, from = 0; ; tries++) {
-    const at = indexOfMagic(cache, from);
-    if (at < 0) return best;
+    const at = indexOfMagic(cache, from, magic);
+    if (at < 0) return { best, candidates: tries };
     if (tries === MAX_PCODE_DIRECTORY_CANDIDATES) {
       anomalies.push({
         code: 'E_OVBA_PCODE_BAD_DIRECTORY',
         message: `${location}: more than ${MAX_PCODE_DIRECTORY_CANDIDATES} p-code line directory candidates; the rest are ignored`,
         location,
       });
-      return best;
+      return { best, candidates: tries };
     }
     const pcode = readDirectory(cache, at, codePage, anomalies, location);
     if (pcode && (!best || pcode.codeLineCount > best.codeLineCount)) best = pcode;
@@ -70,10 +87,10 @@ export function readModulePcode(
   }
 }
 
-function indexOfMagic(bytes: Uint8Array, from: number): number {
+function indexOfMagic(bytes: Uint8Array, from: number, magic: readonly number[]): number {
   for (let i = from; i + LINE_TABLE_MAGIC.length <= bytes.length; i++) {
     if (bytes[i] !== 0xfe) continue;
-    if (LINE_TABLE_MAGIC.every((b, k) => bytes[i + k] === b)) return i;
+    if (magic.every((b, k) => bytes[i + k] === b)) return i;
   }
   return -1;
 }

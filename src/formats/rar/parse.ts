@@ -1,5 +1,11 @@
 import type { Anomaly } from '../../core/index.js';
-import { MAX_RAR_ENTRIES, type RarArchive, type RarEntry, type RarOptions } from './types.js';
+import {
+  MAX_RAR_ENTRIES,
+  type Rar5Crypt,
+  type RarArchive,
+  type RarEntry,
+  type RarOptions,
+} from './types.js';
 
 const RAR5 = [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00];
 const RAR4 = [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x00];
@@ -35,7 +41,8 @@ export function readRarEntry(bytes: Uint8Array, entry: RarEntry, max: number): U
   return bytes.subarray(Math.min(entry.dataOffset, bytes.length), end);
 }
 
-function vint(b: Uint8Array, at: number): [number, number] | undefined {
+/** RAR5 vint: 7 bits per byte, low first, high bit = more (at most 10 bytes). */
+export function vint(b: Uint8Array, at: number): [number, number] | undefined {
   let value = 0;
   for (let i = 0; i < 10; i++) {
     const byte = b[at + i];
@@ -66,6 +73,9 @@ function parseRar5(bytes: Uint8Array, max: number): RarArchive {
     if (flags[0] & 0x2) [data, q] = vint(bytes, q) ?? [0, headerEnd];
     if (type[0] === 4) {
       archive.isHeaderEncrypted = true; // archive encryption header: every later header is encrypted
+      const crypt = readCrypt(bytes, q, headerEnd, false);
+      if (crypt) archive.headerCrypt = crypt;
+      else bad('archive encryption header', p);
       return archive;
     }
     if (type[0] === 2) {
@@ -117,15 +127,22 @@ function readRar5File(
   if (!comp || !nameLen || nameLen[1] + nameLen[0] > end) return undefined;
   const name = new TextDecoder('utf-8').decode(b.subarray(nameLen[1], nameLen[1] + nameLen[0]));
   let isEncrypted = false;
+  let crypt: Rar5Crypt | undefined;
   for (let r = extraAt; r < end;) {
     const recSize = vint(b, r);
     const recType = recSize && vint(b, recSize[1]);
     if (!recSize || !recType || recSize[0] === 0) break;
-    if (recType[0] === 1) isEncrypted = true; // file encryption record
+    if (recType[0] === 1) {
+      isEncrypted = true; // file encryption record: version, flags, KDF count, salt, IV, check
+      crypt = readCrypt(b, recType[1], Math.min(end, recSize[1] + recSize[0]), true);
+    }
     r = recSize[1] + recSize[0];
   }
   const method = (comp[0] >>> 7) & 7;
   return {
+    dictionarySize: 0x20000 * 2 ** ((comp[0] >>> 10) & 0x1f),
+    isSolid: (comp[0] & 0x40) !== 0,
+    ...(crypt ? { crypt } : {}),
     name,
     isDirectory: (fileFlags & 0x1) !== 0,
     size,
@@ -230,4 +247,18 @@ function rar4Name(raw: Uint8Array, unicode: boolean): string {
     flagBits -= 2;
   }
   return String.fromCharCode(...out).replace(/\\/g, '/');
+}
+
+/** Encryption fields: version (0 = AES-256), flags (1 = check present), KDF count, salt[, IV], check. */
+function readCrypt(b: Uint8Array, at: number, end: number, hasIv: boolean): Rar5Crypt | undefined {
+  const version = vint(b, at);
+  const flags = version && vint(b, version[1]);
+  if (!version || !flags || version[0] !== 0) return undefined;
+  let q = flags[1];
+  const kdfCount = b[q++];
+  if (kdfCount === undefined || q + 16 > end) return undefined;
+  const salt = b.slice(q, q + 16);
+  q += 16 + (hasIv ? 16 : 0);
+  const hasCheck = (flags[0] & 1) !== 0 && q + 12 <= end;
+  return { kdfCount, salt, ...(hasCheck ? { check: b.slice(q, q + 12) } : {}) };
 }

@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { FormatError, LimitError } from '../../core/index.js';
+import { decryptAes, deriveAesKey, parseAesProperties } from './aes.js';
 import { bcjX86Decode } from './bcj.js';
 import { mainOutStream } from './header.js';
 import { decodeLzma, decodeLzma2 } from './lzma.js';
@@ -8,6 +9,11 @@ import { AES_METHOD, type Folder } from './types.js';
 export interface DecodeOptions {
   maxOutput: number;
   checkDeadline?: () => void;
+  /** Password for 7zAES coders; without one an AES folder is E_7Z_ENCRYPTED. */
+  password?: string;
+  /** Keys already derived, by rounds, salt and password (an archive's folders usually share a salt). */
+  keys?: Map<string, Uint8Array>;
+  maxAesCyclesPower?: number;
 }
 
 /** Methods this decoder runs. Others (PPMd, BZip2, BCJ2, AES without a password) are reported, not read. */
@@ -19,11 +25,14 @@ export const SUPPORTED_METHODS: ReadonlySet<string> = new Set([
   '040108',
 ]);
 
-/** Why a folder cannot be decoded here, or undefined when it can. */
-export function unsupportedReason(folder: Folder): string | undefined {
-  if (folder.isEncrypted) return 'encrypted (AES-256)';
+/** Why a folder cannot be decoded here, or undefined when it can (AES only with a password). */
+export function unsupportedReason(folder: Folder, hasPassword = false): string | undefined {
+  if (folder.isEncrypted && !hasPassword) return 'encrypted (AES-256)';
   const bad = folder.coders.find(
-    (c) => !SUPPORTED_METHODS.has(c.id) || c.numInStreams !== 1 || c.numOutStreams !== 1,
+    (c) =>
+      (!SUPPORTED_METHODS.has(c.id) && c.id !== AES_METHOD) ||
+      c.numInStreams !== 1 ||
+      c.numOutStreams !== 1,
   );
   return bad ? `method ${bad.method} not supported` : undefined;
 }
@@ -37,9 +46,12 @@ export function decodeFolder(
   packs: readonly Uint8Array[],
   options: DecodeOptions,
 ): Uint8Array {
-  const reason = unsupportedReason(folder);
+  const reason = unsupportedReason(folder, options.password !== undefined);
   if (reason)
-    throw new FormatError(folder.isEncrypted ? 'E_7Z_ENCRYPTED' : 'E_7Z_UNSUPPORTED', reason);
+    throw new FormatError(
+      folder.isEncrypted && options.password === undefined ? 'E_7Z_ENCRYPTED' : 'E_7Z_UNSUPPORTED',
+      reason,
+    );
   // With 1-in/1-out coders, coder i owns in-stream i and out-stream i.
   const run = (coderIndex: number, depth: number): Uint8Array => {
     if (depth > folder.coders.length)
@@ -88,10 +100,33 @@ function runCoder(
         throw new FormatError('E_7Z_BAD_DATA', 'Deflate stream is corrupt', { cause: error });
       }
     case AES_METHOD:
-      throw new FormatError('E_7Z_ENCRYPTED', 'encrypted (AES-256)');
+      // The plaintext was padded to 16 bytes; the coder's unpack size is the unpadded length.
+      return decryptFolderStream(props, input, options).subarray(0, size);
     default:
       throw new FormatError('E_7Z_UNSUPPORTED', `method 0x${id} not supported`);
   }
+}
+
+function decryptFolderStream(
+  props: Uint8Array,
+  input: Uint8Array,
+  options: DecodeOptions,
+): Uint8Array {
+  const { password } = options;
+  if (password === undefined) throw new FormatError('E_7Z_ENCRYPTED', 'encrypted (AES-256)');
+  const aes = parseAesProperties(props);
+  const id = `${aes.numCyclesPower}:${Array.from(aes.salt, (b) => b.toString(16).padStart(2, '0')).join('')}:${password}`;
+  let key = options.keys?.get(id);
+  if (!key) {
+    key = deriveAesKey(password, aes, {
+      ...(options.maxAesCyclesPower === undefined
+        ? {}
+        : { maxCyclesPower: options.maxAesCyclesPower }),
+      ...(options.checkDeadline ? { checkDeadline: options.checkDeadline } : {}),
+    });
+    options.keys?.set(id, key);
+  }
+  return decryptAes(key, aes.iv, input);
 }
 
 function capped(bytes: Uint8Array, max: number): Uint8Array {

@@ -151,8 +151,9 @@ function readUnpackInfo(r: HeaderReader, info: StreamsInfo): void {
     const defined = r.defined(n);
     defined.forEach((d, i) => {
       if (!d) return;
-      r.u32();
-      info.folders[i]!.hasCrc = true;
+      const folder = info.folders[i]!;
+      folder.crc = r.u32();
+      folder.hasCrc = true;
     });
   }
 }
@@ -236,8 +237,28 @@ function readSubStreams(r: HeaderReader, info: StreamsInfo): void {
         (s, f, i) => s + (counts[i] === 1 && f.hasCrc ? 0 : counts[i]!),
         0,
       );
-      r.skipDigests(unknown);
+      readSubstreamDigests(r, info.folders, counts, unknown);
     } else r.fail(`unexpected property 0x${id.toString(16)} in SubStreamsInfo`);
     id = r.byte();
   }
+}
+
+/** Digests of the substreams the folders' own CRCs do not cover, in folder then file order. */
+function readSubstreamDigests(
+  r: HeaderReader,
+  folders: Folder[],
+  counts: number[],
+  unknown: number,
+): void {
+  const defined = r.defined(unknown);
+  let k = 0;
+  folders.forEach((f, i) => {
+    const n = counts[i]!;
+    if (n === 1 && f.hasCrc) {
+      f.substreamCrcs = [f.crc];
+      return;
+    }
+    f.substreamCrcs = [];
+    for (let j = 0; j < n; j++) f.substreamCrcs.push(defined[k++] ? r.u32() : undefined);
+  });
 }

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LimitError } from '../../core/index.js';
 import { buildEncryptedHeaderSevenZip, buildSevenZip } from '../../../test/builders/sevenzip.js';
-import { decodeLzma, decodeLzma2, parseSevenZip, readSevenZipFolder } from './index.js';
+import {
+  decodeLzma,
+  decodeLzma2,
+  deriveAesKey,
+  parseAesProperties,
+  parseSevenZip,
+  readSevenZipFolder,
+} from './index.js';
 
 const FILES = [
   { name: 'a.lnk', data: 'x'.repeat(100) },
@@ -83,5 +90,31 @@ test('lzma: garbage and truncated streams → FormatError, never a hang or an ou
   assert.throws(
     () => decodeLzma2(Uint8Array.of(16), Uint8Array.of(0x03, 0, 0), 100, 100),
     /control byte/,
+  );
+});
+
+test('7zAES: key rounds at the cap derive a key; one power past it → LimitError before any hashing', () => {
+  const props = { salt: new Uint8Array(), iv: new Uint8Array(16) };
+  assert.equal(
+    deriveAesKey('pw', { ...props, numCyclesPower: 8 }, { maxCyclesPower: 8 }).length,
+    32,
+  );
+  assert.throws(
+    () => deriveAesKey('pw', { ...props, numCyclesPower: 9 }, { maxCyclesPower: 8 }),
+    (e) => e instanceof LimitError && e.code === 'E_LIMIT_7Z_AES_ROUNDS',
+  );
+  assert.throws(
+    () => deriveAesKey('pw', { ...props, numCyclesPower: 62 }),
+    (e) => e instanceof LimitError,
+  );
+});
+
+test('7zAES: property bytes with sizes that do not add up → E_7Z_BAD_HEADER', () => {
+  assert.throws(() => parseAesProperties(Uint8Array.of(0x53, 0x07, 1, 2)), /properties/);
+  assert.throws(() => parseAesProperties(new Uint8Array()), /without properties/);
+  const p = parseAesProperties(Uint8Array.of(0xd3, 0x21, 0xa, 0xb, 0xc, 0x1, 0x2));
+  assert.deepEqual(
+    [p.numCyclesPower, [...p.salt], [...p.iv.subarray(0, 3)]],
+    [19, [0xa, 0xb, 0xc], [1, 2, 0]],
   );
 });

@@ -1,5 +1,6 @@
 import { DefenseError, FormatError, LimitError, type Anomaly } from '../../core/index.js';
 import { decodeFolder, unsupportedReason } from './decode.js';
+import { decodeWithPasswords } from './password.js';
 import { folderUnpackSize, HeaderReader, K, readStreamsInfo, type StreamsInfo } from './header.js';
 import {
   MAX_7Z_ENTRIES,
@@ -72,10 +73,15 @@ export function parseSevenZip(bytes: Uint8Array, options: SevenZipOptions = {}):
       if (!folder) throw new FormatError('E_7Z_BAD_HEADER', 'encoded header without a folder');
       if (folder.isEncrypted) {
         archive.isHeaderEncrypted = true;
-        archive.folders = info.folders;
-        return archive;
-      }
-      header = decodeFolder(folder, packSlices(bytes, info, archive), folderOptions(options));
+        archive.keys ??= new Map();
+        const opened = openEncryptedHeader(bytes, info, archive, options);
+        if (!opened) {
+          archive.folders = info.folders;
+          return archive;
+        }
+        header = opened;
+      } else
+        header = decodeFolder(folder, packSlices(bytes, info, archive), folderOptions(options));
       start = 0;
       end = header.length;
     }
@@ -93,7 +99,40 @@ export function parseSevenZip(bytes: Uint8Array, options: SevenZipOptions = {}):
   }
 }
 
-const folderOptions = (o: SevenZipOptions) => ({
+/**
+ * The header of `7z a -p -mhe=on`, decrypted with the first candidate whose output passes the header's CRC
+ * and parses; undefined when no candidate does (the archive stays "header encrypted", nothing listed).
+ */
+function openEncryptedHeader(
+  bytes: Uint8Array,
+  info: StreamsInfo,
+  archive: SevenZipArchive,
+  options: SevenZipOptions,
+): Uint8Array | undefined {
+  const folder = info.folders[0]!;
+  const packs = packSlices(bytes, info, archive);
+  const candidates = [...(options.passwords ?? [])];
+  while (candidates.length > 0) {
+    let opened: { bytes: Uint8Array; password: string };
+    try {
+      opened = decodeWithPasswords(folder, packs, folderOptions(options, archive), candidates);
+    } catch (error) {
+      if (error instanceof FormatError && error.code === 'E_7Z_BAD_PASSWORD') return undefined;
+      throw error;
+    }
+    candidates.splice(0, candidates.indexOf(opened.password) + 1);
+    // Without a header CRC a wrong key can slip through; a header that does not start right is rejected.
+    if (opened.bytes[0] === K.Header || opened.bytes[0] === K.EncodedHeader) {
+      archive.password = opened.password;
+      return opened.bytes;
+    }
+  }
+  return undefined;
+}
+
+const folderOptions = (o: SevenZipOptions, archive?: SevenZipArchive) => ({
+  ...(archive?.keys ? { keys: archive.keys } : {}),
+  ...(o.maxAesCyclesPower === undefined ? {} : { maxAesCyclesPower: o.maxAesCyclesPower }),
   maxOutput: o.maxOutput ?? DEFAULT_MAX_OUTPUT,
   ...(o.checkDeadline ? { checkDeadline: o.checkDeadline } : {}),
 });
@@ -214,8 +253,10 @@ function readFiles(
 }
 
 /**
- * The output of one folder (the concatenated files it holds), decoded under `maxOutput`. Throws
- * FormatError E_7Z_ENCRYPTED / E_7Z_UNSUPPORTED / E_LZMA_* for what cannot be read, LimitError past the cap.
+ * The output of one folder (the concatenated files it holds), decoded under `maxOutput`. An AES folder
+ * is opened with the password that opened the header, else the first of `options.passwords` that works
+ * (kept in `archive.password`). Throws FormatError E_7Z_ENCRYPTED (no candidate) / E_7Z_BAD_PASSWORD
+ * (none works) / E_7Z_UNSUPPORTED / E_LZMA_* for what cannot be read, LimitError past a cap.
  */
 export function readSevenZipFolder(
   bytes: Uint8Array,
@@ -225,7 +266,11 @@ export function readSevenZipFolder(
 ): Uint8Array {
   const folder = archive.folders[index];
   if (!folder) throw new FormatError('E_7Z_BAD_HEADER', `no folder ${index}`);
-  const reason = unsupportedReason(folder);
+  const candidates = [
+    ...(archive.password === undefined ? [] : [archive.password]),
+    ...(options.passwords ?? []),
+  ];
+  const reason = unsupportedReason(folder, candidates.length > 0);
   if (reason)
     throw new FormatError(folder.isEncrypted ? 'E_7Z_ENCRYPTED' : 'E_7Z_UNSUPPORTED', reason);
   const packs = folder.packedStreams.map((_, i) => {
@@ -234,7 +279,20 @@ export function readSevenZipFolder(
       ? bytes.subarray(Math.min(s.offset, bytes.length), Math.min(s.offset + s.size, bytes.length))
       : new Uint8Array();
   });
-  const out = decodeFolder(folder, packs, folderOptions(options));
+  let out: Uint8Array;
+  if (folder.isEncrypted) {
+    archive.keys ??= new Map();
+    const sizes = archive.entries.filter((e) => e.folder === index).map((e) => e.size);
+    const opened = decodeWithPasswords(
+      folder,
+      packs,
+      folderOptions(options, archive),
+      candidates,
+      sizes,
+    );
+    archive.password = opened.password;
+    out = opened.bytes;
+  } else out = decodeFolder(folder, packs, folderOptions(options));
   if (out.length < folderUnpackSize(folder)) {
     throw new FormatError(
       'E_7Z_TRUNCATED',

@@ -1,7 +1,8 @@
 /**
  * Cross-checks with 7-Zip (Debian package 7zip, command 7zz) when installed (.ci/run installs it): archives
- * it writes with every method emoguard decodes are read back byte for byte, and what emoguard's builder
- * writes passes `7zz t`. Skipped with the reason otherwise.
+ * it writes with every method emoguard decodes, AES-256 ones included (-p, -p -mhe=on), are read back byte
+ * for byte, and what emoguard's builders write (plain and AES) passes `7zz t`. Skipped with the reason
+ * otherwise.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { LimitError } from '../../core/index.js';
-import { buildSevenZip } from '../../../test/builders/sevenzip.js';
+import { buildEncryptedSevenZip, buildSevenZip } from '../../../test/builders/sevenzip.js';
 import { parseSevenZip, readSevenZipFolder } from './index.js';
 
 const skip =
@@ -150,5 +151,52 @@ test('7z peer: what the builder writes passes `7zz t`', { skip }, () => {
       }),
     );
     execFileSync('7zz', ['t', path], { stdio: 'ignore' });
+  }
+});
+
+test(
+  '7z peer: AES archives from 7zz (-p, -p -mhe=on; LZMA2) open with the right candidate after wrong ones',
+  { skip },
+  () => {
+    for (const args of [['-pS3cret!'], ['-pS3cret!', '-mhe=on']]) {
+      const bytes = archive(args.join('').replace(/\W+/g, ''), args);
+      const passwords = ['wrong', 'S3cret', 'S3cret!'];
+      const a = parseSevenZip(bytes, { passwords });
+      assert.deepEqual(a.anomalies, []);
+      const out: Record<string, string> = {};
+      for (const e of a.entries) {
+        if (e.folder === undefined) continue;
+        const data = readSevenZipFolder(bytes, a, e.folder, { passwords });
+        out[e.name] = Buffer.from(
+          data.subarray(e.offsetInFolder, e.offsetInFolder + e.size),
+        ).toString('base64');
+      }
+      assert.deepEqual(out, expected);
+      assert.equal(a.password, 'S3cret!');
+      assert.throws(
+        () => readSevenZipFolder(bytes, parseSevenZip(bytes), 0, { passwords: ['no'] }),
+        /E_7Z_BAD_PASSWORD|none of 1/,
+      );
+    }
+  },
+);
+
+test('7z peer: what the AES builder writes passes `7zz t -p`', { skip }, () => {
+  for (const encryptHeader of [false, true]) {
+    const path = join(dir, `ours-aes-${encryptHeader}.7z`);
+    writeFileSync(
+      path,
+      buildEncryptedSevenZip({
+        files: [
+          { name: 'invoice.lnk', data: 'x'.repeat(40) },
+          { name: 'd/y.txt', data: 'yy' },
+        ],
+        password: 'pw',
+        encryptHeader,
+        salt: Uint8Array.of(9, 8, 7),
+      }),
+    );
+    execFileSync('7zz', ['t', '-ppw', path], { stdio: 'ignore' });
+    assert.notEqual(spawnSync('7zz', ['t', '-pbad', path]).status, 0, 'wrong password fails');
   }
 });

@@ -23,6 +23,10 @@ export interface Folder {
   isEncrypted: boolean;
   /** UnPackInfo gave this folder's CRC (its single substream then has no digest of its own). */
   hasCrc?: boolean;
+  /** That CRC-32 of the folder's output. */
+  crc?: number;
+  /** CRC-32 of each substream (file) where SubStreamsInfo gives it. */
+  substreamCrcs?: (number | undefined)[];
 }
 
 export interface SevenZipEntry {
@@ -47,6 +51,10 @@ export interface SevenZipArchive {
   folders: Folder[];
   entries: SevenZipEntry[];
   anomalies: Anomaly[];
+  /** The candidate password that opened the encrypted header, when one did. */
+  password?: string;
+  /** Keys derived so far (cache shared by the header and the folders). */
+  keys?: Map<string, Uint8Array>;
 }
 
 export interface SevenZipOptions {
@@ -54,6 +62,10 @@ export interface SevenZipOptions {
   maxOutput?: number;
   maxEntries?: number;
   checkDeadline?: () => void;
+  /** Candidate passwords for AES-encrypted headers and folders, tried in order. */
+  passwords?: readonly string[];
+  /** Most 7zAES key-derivation rounds, as a power of two (default 24). */
+  maxAesCyclesPower?: number;
 }
 
 export const MAX_7Z_ENTRIES = 100_000;

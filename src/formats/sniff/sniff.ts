@@ -29,6 +29,7 @@ export function sniffType(bytes: Uint8Array): FileType {
     return isOoxmlZip(bytes) ? 'ooxml' : 'zip';
   }
   if (bytes[0] === 0x25 && indexOfAscii(bytes, '%PDF-', 0, 1024) >= 0) return 'pdf';
+  if (isLegacyBiff(bytes)) return 'biff';
   // A raw FAT volume (.img lures): a boot sector whose BIOS Parameter Block holds together.
   if (isFatImage(bytes)) return 'fat';
   if (isPe(bytes)) return 'pe';
@@ -43,6 +44,18 @@ function isOoxmlZip(bytes: Uint8Array): boolean {
   // The first local header is usually [Content_Types].xml itself; else look in the central directory.
   if (indexOfAscii(bytes, '[Content_Types].xml', 30, 30 + 64) >= 0) return true;
   return indexOfAscii(bytes, '[Content_Types].xml', Math.max(0, bytes.length - ZIP_TAIL_SCAN)) >= 0;
+}
+
+/**
+ * Excel 2.x–4.0 files are bare BIFF record streams (OpenOffice.org "Microsoft Excel File Format" 5.8):
+ * a BOF record 0x0009/0x0209/0x0409 of 4–16 bytes whose type is a worksheet (0x10), chart (0x20),
+ * macro sheet (0x40, the .xlm an XLM dropper comes as) or BIFF4W workbook (0x100).
+ */
+function isLegacyBiff(bytes: Uint8Array): boolean {
+  if (bytes.length < 8 || bytes[0] !== 0x09 || ![0, 2, 4].includes(bytes[1]!)) return false;
+  const size = bytes[2]! | (bytes[3]! << 8);
+  const dt = bytes[6]! | (bytes[7]! << 8);
+  return size >= 4 && size <= 16 && [0x10, 0x20, 0x40, 0x100].includes(dt);
 }
 
 /** MZ header whose e_lfanew points at "PE\0\0" (PE/COFF spec 3.2). A bare "MZ" text is not an executable. */

@@ -20,9 +20,10 @@
  * }
  */
 export { compileWinlogMapping } from './mapping.js';
+export { MAX_WINLOG_ANOMALIES, WinlogAnomalyLog } from './anomalies.js';
 export {
+  detectWinlogLayout,
   detectWinlogSource,
-  MAX_WINLOG_ANOMALIES,
   MAX_WINLOG_DEPTH,
   MAX_WINLOG_VALUE_LENGTH,
   readWinlogJson,

@@ -9,6 +9,7 @@ import {
   compileWinlogMapping,
   readWinlogJson,
   type WinlogJsonOptions,
+  detectWinlogLayout,
   WinlogReader,
 } from './index.js';
 
@@ -276,7 +277,11 @@ test('winlog-json: nesting up to maxDepth is read, deeper objects skipped with a
 test('winlog-json: bad JSON, truncated input, missing mappings and foreign events are anomalies', () => {
   const line = JSON.stringify(EVTX_LAYOUT);
   assert.deepEqual(read(`${line}\n{"a": tru}\n${line}`).codes, ['E_WINLOG_BAD_JSON']);
-  assert.deepEqual(read(`${line}\n{"Event": {`).codes, ['E_WINLOG_TRUNCATED']);
+  // JSON Lines: a cut last line is a bad line, at its line; JSON spanning lines: the input is cut.
+  const cut = read(`${line}\n{"Event": {`);
+  assert.deepEqual(cut.codes, ['E_WINLOG_BAD_JSON']);
+  assert.match(cut.anomalies[0]?.location ?? '', /in\.json:2$/);
+  assert.deepEqual(read(`{\n"Event": {}}\n{"Event": {`).codes, ['E_WINLOG_TRUNCATED']);
   const nxlog = JSON.stringify({
     EventID: 1,
     Channel: 'System',
@@ -312,4 +317,28 @@ test('winlog-json: mapping files compile; a typo in a mapping is a ConfigError',
     () => compileWinlogMapping({ source: 'ecs', convert: { 'System.Keywords': 'rot13' } }),
     ConfigError,
   );
+});
+
+test('winlog-json: detectWinlogLayout tells JSON Lines (split at newlines) from JSON spanning lines', () => {
+  const line = JSON.stringify(EVTX_LAYOUT);
+  assert.equal(detectWinlogLayout(`${line}\r\n${line}\r\n`, false), 'lines');
+  assert.equal(detectWinlogLayout(`\uFEFF${line}\n{"a": tru}\n`, false), 'lines', 'one bad line');
+  assert.equal(detectWinlogLayout(line, false), undefined, 'no whole line yet');
+  assert.equal(detectWinlogLayout(line, true), 'lines', 'a one-line file');
+  assert.equal(detectWinlogLayout(`{\n  "Event": {}\n}\n`, false), 'json', 'pretty-printed');
+  assert.equal(detectWinlogLayout(`${line}${line}\n`, false), 'json', 'concatenated objects');
+  assert.equal(detectWinlogLayout(`[${line},\n${line}]\n`, false), 'json', 'an array');
+  assert.equal(detectWinlogLayout('May 1 host: <Event/>\n', false), 'lines', 'syslog');
+});
+
+test('winlog-json: a fragment counts lines from its start and leaves the summary to the caller', () => {
+  const line = JSON.stringify(EVTX_LAYOUT);
+  const reader = new WinlogReader({ path: 'x.jsonl', fragment: true });
+  const items = [...reader.push(`${line}\r\n{"a": tru}\r\nnot an event\r\n`), ...reader.finish()];
+  assert.deepEqual(
+    items.map((i) => (i.type === 'anomaly' ? `${i.anomaly.code}@${i.line}` : i.event.source.line)),
+    [1, 'E_WINLOG_BAD_JSON@2'],
+  );
+  assert.deepEqual(reader.unknownLines(), { count: 1, first: 3 });
+  assert.equal(reader.lines, 3);
 });

@@ -1,4 +1,5 @@
-import type { Anomaly, ErrorCode, LogEvent } from '../../core/index.js';
+import type { ErrorCode, LogEvent } from '../../core/index.js';
+import { WinlogAnomalyLog } from './anomalies.js';
 import { convertMapped, isObject } from './convert.js';
 import { JsonObjectSplitter, type SplitPiece } from './split.js';
 import type { WinlogItem, WinlogJsonOptions, WinlogSource } from './types.js';
@@ -10,8 +11,6 @@ type Obj = Record<string, unknown>;
 export const MAX_WINLOG_VALUE_LENGTH = 1024 * 1024;
 /** Nesting of one event: the evtx-rs layout is 4–8 deep; deeper JSON would blow recursive consumers. */
 export const MAX_WINLOG_DEPTH = 32;
-/** Anomalies reported per file before the rest are only counted (a garbage file must not flood output). */
-export const MAX_WINLOG_ANOMALIES = 1000;
 
 const XML_FIELDS = ['message', 'MESSAGE', 'msg', 'log', 'event.original'];
 
@@ -32,6 +31,47 @@ function pick(value: unknown, ...keys: string[]): unknown {
   let node = value;
   for (const key of keys) node = isObject(node) ? node[key] : undefined;
   return node;
+}
+
+/** Complete lines of the head that decide whether a file starting with `{` is JSON Lines. */
+const LAYOUT_LINES = 8;
+
+/**
+ * How a log is laid out, from its first text: `lines` (one event per line: JSON Lines, syslog with
+ * event XML; each line stands alone, so a file can be split at any newline) or `json` (JSON that may
+ * span lines: an array, pretty-printed or concatenated objects, `evtx_dump` output). A file whose
+ * first lines each start with `{` and hold a whole JSON object is JSON Lines. Undefined: more text is
+ * needed (`isEnd` says there is none).
+ *
+ * @example
+ * detectWinlogLayout('{"Event":{}}\n{"Event":{}}\n', false) // 'lines'
+ */
+export function detectWinlogLayout(
+  head: string,
+  isEnd: boolean,
+  maxLength = MAX_WINLOG_VALUE_LENGTH,
+): 'json' | 'lines' | undefined {
+  const trimmed = head.replace(/^\uFEFF/, '').trimStart();
+  if (trimmed.length === 0 || (trimmed.length < 16 && /^[[R]/.test(trimmed)))
+    return isEnd ? 'lines' : undefined;
+  // "[2024-05-01 …] sysmon: <Event>…" is a text log, not a JSON array.
+  if (!/^(?:\{|\[\s*[{\]]|Record \d)/.test(trimmed)) return 'lines';
+  if (!trimmed.startsWith('{')) return 'json';
+  const lines = trimmed.split('\n', LAYOUT_LINES + 1);
+  if (!isEnd) lines.pop(); // the last piece may be cut
+  if (lines.length === 0) return isEnd || trimmed.length > maxLength ? 'json' : undefined;
+  const full = lines.slice(0, LAYOUT_LINES).filter((l) => l.trim() !== '');
+  const isLines =
+    full.every((l) => l.trimStart().startsWith('{')) && full.some((l) => isJsonObjectText(l));
+  return isLines ? 'lines' : 'json';
+}
+
+function isJsonObjectText(text: string): boolean {
+  try {
+    return isObject(JSON.parse(text));
+  } catch {
+    return false;
+  }
 }
 
 /** Which source wrote this object, by its shape. */
@@ -71,7 +111,8 @@ export class WinlogReader {
   private partialLine = '';
   private isSkippingLine = false;
   private lineNumber = 0;
-  private anomalies = 0;
+  private readonly log: WinlogAnomalyLog;
+  /** Fragment mode: lines that were not Windows events, for the caller's WinlogAnomalyLog. */
   private unknown = 0;
   private firstUnknown = 0;
   private readonly missingMapping = new Set<string>();
@@ -82,19 +123,20 @@ export class WinlogReader {
     this.maxLength = options.maxValueLength ?? MAX_WINLOG_VALUE_LENGTH;
     this.maxDepth = options.maxDepth ?? MAX_WINLOG_DEPTH;
     this.splitter = new JsonObjectSplitter(this.maxLength);
+    this.log = new WinlogAnomalyLog(options.path);
+    if (options.fragment) this.mode = 'lines';
   }
 
   push(text: string): WinlogItem[] {
     const out: WinlogItem[] = [];
     if (this.mode === undefined) {
-      // JSON when the first visible character opens an object or array (or evtx_dump's "Record 1").
       this.head += text;
-      const trimmed = this.head.replace(/^\uFEFF/, '').trimStart();
-      if (trimmed.length === 0 || (trimmed.length < 16 && /^[[R]/.test(trimmed))) return out;
-      // "[2024-05-01 …] sysmon: <Event>…" is a text log, not a JSON array.
-      this.mode = /^(?:\{|\[\s*[{\]]|Record \d)/.test(trimmed) ? 'json' : 'lines';
-      text = this.head;
+      this.mode = detectWinlogLayout(this.head, false, this.maxLength);
+      if (this.mode === undefined) return out;
+      text = this.head.replace(/^\uFEFF/, '');
       this.head = '';
+    } else if (this.options.fragment && this.lineNumber === 0 && this.partialLine === '') {
+      text = text.replace(/^\uFEFF/, '');
     }
     if (this.mode === 'json') this.pushJson(text, out);
     else this.pushLines(text, out);
@@ -103,9 +145,12 @@ export class WinlogReader {
 
   finish(): WinlogItem[] {
     const out: WinlogItem[] = [];
-    if (this.mode === undefined && this.head.trim() !== '') {
-      this.mode = 'lines';
-      this.pushLines(this.head, out);
+    if (this.mode === undefined && this.head !== '') {
+      this.mode = detectWinlogLayout(this.head, true, this.maxLength) ?? 'lines';
+      const text = this.head.replace(/^\uFEFF/, '');
+      this.head = '';
+      if (this.mode === 'json') this.pushJson(text, out);
+      else this.pushLines(text, out);
     }
     if (this.mode === 'lines' && this.partialLine !== '' && !this.isSkippingLine) {
       this.line(this.partialLine, ++this.lineNumber, out);
@@ -114,38 +159,31 @@ export class WinlogReader {
     const open = this.splitter.finish();
     if (open !== undefined)
       this.anomaly(out, 'E_WINLOG_TRUNCATED', 'the input ends inside a JSON object', open);
-    if (this.unknown > 0) {
-      this.anomaly(
-        out,
-        'E_WINLOG_UNKNOWN_SOURCE',
-        `${this.unknown} object(s) or line(s) are not Windows events and were skipped`,
-        this.firstUnknown,
-        true,
-      );
-    }
-    if (this.anomalies > MAX_WINLOG_ANOMALIES) {
-      out.push({
-        type: 'anomaly',
-        anomaly: {
-          code: 'E_WINLOG_TOO_MANY_ANOMALIES',
-          message: `${this.anomalies - MAX_WINLOG_ANOMALIES} more anomalies not reported`,
-          location: this.options.path,
-        },
-      });
-    }
+    if (!this.options.fragment) this.log.finish(out);
     return out;
   }
 
-  private anomaly(
-    out: WinlogItem[],
-    code: ErrorCode,
-    message: string,
-    line: number,
-    always = false,
-  ): void {
-    if (++this.anomalies > MAX_WINLOG_ANOMALIES && !always) return;
-    const anomaly: Anomaly = { code, message, location: `${this.options.path}:${line}` };
-    out.push({ type: 'anomaly', anomaly });
+  /** Lines read so far; after `finish`, a last line without a newline counts too. */
+  get lines(): number {
+    return this.lineNumber;
+  }
+
+  /**
+   * Fragment mode: the lines of the fragment that were not Windows events (count, first line), which
+   * a whole-file reader reports once at the end; the caller adds them to the file's WinlogAnomalyLog.
+   */
+  unknownLines(): { count: number; first: number } {
+    return { count: this.unknown, first: this.firstUnknown };
+  }
+
+  private anomaly(out: WinlogItem[], code: ErrorCode, message: string, line: number): void {
+    if (this.options.fragment)
+      out.push({
+        type: 'anomaly',
+        anomaly: { code, message, location: `${this.options.path}:${line}` },
+        line,
+      });
+    else this.log.add(out, code, message, line);
   }
 
   private pushJson(text: string, out: WinlogItem[]): void {
@@ -202,14 +240,17 @@ export class WinlogReader {
       );
       return;
     }
+    // A JSON line is read as JSON even when a value holds event XML (detectWinlogSource finds it).
+    if (line.trimStart().startsWith('{')) return this.json(line, number, out);
     const xml = line.indexOf('<Event');
     if (xml >= 0) this.xml(line, xml, number, out);
-    else if (line.trimStart().startsWith('{')) this.json(line, number, out);
     else this.skipUnknown(number);
   }
 
   private skipUnknown(line: number): void {
-    if (this.unknown++ === 0) this.firstUnknown = line;
+    if (this.options.fragment) {
+      if (this.unknown++ === 0) this.firstUnknown = line;
+    } else this.log.unknownLines(1, line);
   }
 
   private json(text: string, line: number, out: WinlogItem[]): void {

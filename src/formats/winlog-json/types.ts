@@ -52,6 +52,15 @@ export interface WinlogJsonOptions {
   maxValueLength?: number;
   /** Nesting of one event's JSON or XML; deeper events are skipped with an anomaly. */
   maxDepth?: number;
+  /**
+   * The text is a run of whole lines cut from a `lines` log (detectWinlogLayout) at newlines, read
+   * apart from the rest (hunt-runner): line numbers count from the fragment's first line, anomalies
+   * are neither capped nor summed up (the caller replays them through the file's WinlogAnomalyLog).
+   */
+  fragment?: boolean;
 }
 
-export type WinlogItem = { type: 'event'; event: LogEvent } | { type: 'anomaly'; anomaly: Anomaly };
+export type WinlogItem =
+  | { type: 'event'; event: LogEvent }
+  /** `line`: the 1-based line the anomaly is about, when it is about one. */
+  | { type: 'anomaly'; anomaly: Anomaly; line?: number };

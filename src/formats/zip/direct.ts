@@ -10,7 +10,7 @@ const METHOD_DEFLATED = 8;
 
 // zlib.crc32 (Node ≥ 20.15) is native; the table version is the fallback for older runtimes.
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
-const crc32 = (bytes: Uint8Array): number =>
+export const crc32 = (bytes: Uint8Array): number =>
   nativeCrc32 ? nativeCrc32(bytes) >>> 0 : crc32Table(bytes);
 
 /**

@@ -1,9 +1,11 @@
 import type { Entry } from '@zip.js/zip.js';
 import type { ZipEntry } from './types.js';
 
-/** Where a listed entry's bytes come from: zip.js (central directory) or a recovered local header. */
+/** Where a listed entry's bytes come from: the central directory (read here or by zip.js) or a recovered local header. */
 export type EntryHandle =
   | { kind: 'zipjs'; entry: Entry; archive: Uint8Array }
+  /** Listed synchronously (central.ts); zip.js lists the archive only if a member needs its reader. */
+  | { kind: 'central'; crc32: number; archive: Uint8Array; zipjs: () => Promise<Entry | undefined> }
   | { kind: 'local'; data: Uint8Array; method: number };
 
 // Kept out of band so that ZipEntry stays plain data that serialises and compares cleanly.

@@ -1,5 +1,6 @@
 import { Uint8ArrayReader, ZipReader, type Entry } from '@zip.js/zip.js';
 import { ConfigError, describeError, FormatError, type Anomaly } from '../../core/index.js';
+import { readCentralDirectorySync, type CentralEntry } from './central.js';
 import { attachHandle } from './handles.js';
 import { decodeTextHook, nameEncodingOf } from './names.js';
 import { recoverLocalEntries } from './recover.js';
@@ -47,6 +48,8 @@ export async function listZip(
       offset: end.offset,
     });
   }
+  const plain = readCentralDirectorySync(bytes, end, maxEntries);
+  if (plain) return { entries: withLazyZipJs(bytes, plain, anomalies), anomalies };
   const entries = await readCentralDirectory(bytes, maxEntries, anomalies);
   if (entries === undefined) {
     return { entries: recoverLocalEntries(bytes, maxEntries, anomalies), anomalies };
@@ -78,6 +81,39 @@ function membersBefore(
     });
   }
   return hidden;
+}
+
+/**
+ * Entries listed by central.ts, each with a handle that asks zip.js for its own entry only when the
+ * synchronous reader cannot read the member (a bad CRC, an unknown method): zip.js then lists the
+ * archive once for all of them and its reader classifies and recovers as on the zip.js path.
+ */
+function withLazyZipJs(
+  bytes: Uint8Array,
+  plain: readonly CentralEntry[],
+  anomalies: Anomaly[],
+): ZipEntry[] {
+  let listing: Promise<Map<number, Entry>> | undefined;
+  const byOffset = async (): Promise<Map<number, Entry>> => {
+    const reader = new ZipReader(new Uint8ArrayReader(bytes), {
+      ...READER_OPTIONS,
+      decodeText: decodeTextHook,
+    });
+    const map = new Map<number, Entry>();
+    for await (const entry of reader.getEntriesGenerator()) map.set(entry.offset, entry);
+    return map;
+  };
+  return plain.map(({ entry, crc32 }) => {
+    if (isUnsafeName(entry.name)) {
+      anomalies.push({
+        code: 'E_ZIP_UNSAFE_NAME',
+        message: 'member name is absolute or climbs out of the extraction folder (zip slip)',
+        location: entry.name,
+      });
+    }
+    const zipjs = async () => (await (listing ??= byOffset())).get(entry.offset);
+    return attachHandle(entry, { kind: 'central', crc32, archive: bytes, zipjs });
+  });
 }
 
 /** The zip.js listing; undefined when the directory could not be read at all (so recovery runs). */

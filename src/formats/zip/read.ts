@@ -22,6 +22,7 @@ import {
   type ErrorCode,
   concatBytes,
 } from '../../core/index.js';
+import { readDirectEncrypted } from './decrypt.js';
 import { readDirect } from './direct.js';
 import { handleOf } from './handles.js';
 import { PaddingTrimmer } from './padding.js';
@@ -104,11 +105,17 @@ export async function readZipEntry(
     }
     return inflateCapped(handle.data, handle.method, entry.name, options);
   }
-  const zipEntry = handle.entry;
-  if (zipEntry.directory) return new Uint8Array(0);
-  if (options.password === undefined) {
-    const direct = readDirect(handle.archive, entry, zipEntry.crc32, options, inflateCapped);
-    if (direct) return direct;
+  if (handle.kind === 'zipjs' && handle.entry.directory) return new Uint8Array(0);
+  const crc = handle.kind === 'zipjs' ? handle.entry.crc32 : handle.crc32;
+  const direct =
+    options.password === undefined
+      ? readDirect(handle.archive, entry, crc, options, inflateCapped)
+      : readDirectEncrypted(handle.archive, entry, crc, options, inflateCapped);
+  if (direct) return direct;
+  const zipEntry = handle.kind === 'zipjs' ? handle.entry : await handle.zipjs();
+  if (!zipEntry || zipEntry.directory) {
+    if (zipEntry) return new Uint8Array(0);
+    throw new FormatError('E_ZIP_READ', `${entry.name}: zip.js does not list this member`);
   }
   try {
     if (options.trimPadding)

@@ -1,15 +1,12 @@
 /**
- * The threat-intel part of the SQLite store: upserts by (type, value, source) through one prepared
- * statement inside one transaction per batch (a 1M-indicator feed imports in seconds), keyset-paged
- * streaming for the matchers, stats and expiry.
+ * The threat-intel part of the SQLite store: upserts by (type, value, source) (intel-import.ts),
+ * keyset-paged streaming for the matchers, stats and expiry.
  */
 import { ConfigError } from '../../core/index.js';
 import { checkId, isoTime, pageOf } from '../common.js';
 import {
   INTEL_TYPES,
   type IntelFilter,
-  type IntelImportResult,
-  type IntelInput,
   type IntelQuery,
   type IntelRecord,
   type IntelSourceStats,
@@ -34,112 +31,10 @@ interface IntelRow {
   updated_at: string;
 }
 
-const UPSERT = `
-INSERT INTO intel (type, value, source, first_seen, last_seen, confidence, tags, malware, reference,
-                   expires_at, imported_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (type, value, source) DO UPDATE SET
-  first_seen = coalesce(min(intel.first_seen, excluded.first_seen), intel.first_seen, excluded.first_seen),
-  last_seen  = coalesce(max(intel.last_seen, excluded.last_seen), intel.last_seen, excluded.last_seen),
-  confidence = coalesce(excluded.confidence, intel.confidence),
-  tags       = CASE WHEN excluded.tags = '[]' THEN intel.tags ELSE excluded.tags END,
-  malware    = coalesce(excluded.malware, intel.malware),
-  reference  = coalesce(excluded.reference, intel.reference),
-  expires_at = excluded.expires_at,
-  updated_at = excluded.updated_at`;
-
 const DEFAULT_LOAD_PAGE = 10_000;
 const MAX_LOAD_PAGE = 100_000;
 
-function invalid(index: number, why: string): ConfigError {
-  return new ConfigError('E_STORE_INVALID_INTEL', `intel row ${index}: ${why}`);
-}
-
-/** ISO text by epoch ms: feed rows repeat a few dates, and toISOString is the costliest part of a row. */
-const isoByTime = new Map<number, string>();
-const ISO_CACHE_SIZE = 4096;
-
-function optionalTime(value: Date | undefined, index: number, name: string): string | null {
-  if (value === undefined) return null;
-  const ms = value instanceof Date ? value.getTime() : Number.NaN;
-  if (Number.isNaN(ms)) throw invalid(index, `${name} is not a valid Date`);
-  let iso = isoByTime.get(ms);
-  if (iso === undefined) {
-    iso = value.toISOString();
-    if (isoByTime.size >= ISO_CACHE_SIZE) isoByTime.clear();
-    isoByTime.set(ms, iso);
-  }
-  return iso;
-}
-
-function rowValues(input: IntelInput, index: number, now: string): unknown[] {
-  if (input === null || typeof input !== 'object') throw invalid(index, 'not an object');
-  if (!(INTEL_TYPES as readonly string[]).includes(input.type))
-    throw invalid(index, `unknown type "${String(input.type)}"`);
-  if (typeof input.value !== 'string' || input.value.length === 0)
-    throw invalid(index, 'empty value');
-  if (typeof input.source !== 'string' || input.source.length === 0)
-    throw invalid(index, 'empty source');
-  const c = input.confidence;
-  if (c !== undefined && (!Number.isInteger(c) || c < 0 || c > 100)) {
-    throw invalid(index, 'confidence must be an integer 0–100');
-  }
-  const tags = input.tags ?? [];
-  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
-    throw invalid(index, 'tags must be strings');
-  return [
-    input.type,
-    input.value,
-    input.source,
-    optionalTime(input.firstSeen, index, 'firstSeen'),
-    optionalTime(input.lastSeen, index, 'lastSeen'),
-    c ?? null,
-    JSON.stringify(tags),
-    input.malware ?? null,
-    input.reference ?? null,
-    optionalTime(input.expiresAt, index, 'expiresAt'),
-    now,
-    now,
-  ];
-}
-
-/** Connections whose page cache was raised for imports. */
-const tuned = new WeakSet<object>();
-/**
- * 64 MiB of page cache (SQLite's default is 2 MiB): a million-row feed inserts into a unique index at
- * random places, and with the small cache most of the import time goes to re-reading evicted pages.
- */
-const IMPORT_CACHE_KIB = 65_536;
-const IMPORT_WAL_PAGES = 10_000;
-
-export function importIntel(
-  ctx: SqliteContext,
-  batch: readonly IntelInput[],
-  options: { importedAt?: Date } = {},
-): IntelImportResult {
-  if (!Array.isArray(batch))
-    throw new ConfigError('E_STORE_INVALID_INTEL', 'importIntel takes an array');
-  const now = isoTime(options.importedAt, new Date());
-  // Validate everything first: a bad row must not leave half a batch behind.
-  const rows = batch.map((input, i) => rowValues(input, i, now));
-  if (!tuned.has(ctx.db)) {
-    ctx.db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
-    // Checkpoint the WAL every ~40 MB instead of every 4 MB: a 50k-row batch dirties thousands of
-    // pages, and a checkpoint (with its fsync) after every batch dominated the import's wall time.
-    ctx.db.pragma(`wal_autocheckpoint = ${IMPORT_WAL_PAGES}`);
-    tuned.add(ctx.db);
-  }
-  const upsert = ctx.stmt(UPSERT);
-  const maxId = ctx.stmt('SELECT coalesce(max(id), 0) FROM intel').pluck();
-  return ctx.db.transaction(() => {
-    // New rows get ids above the current maximum and nothing is deleted inside the transaction, so
-    // the growth of max(id) counts the inserts (a value repeated in the batch is inserted once).
-    const before = maxId.get() as number;
-    for (const row of rows) upsert.run(...row);
-    const inserted = (maxId.get() as number) - before;
-    return { inserted, updated: rows.length - inserted };
-  })();
-}
+export { importIntel, importIntelStream } from './intel-import.js';
 
 export function toIntel(row: IntelRow): IntelRecord {
   const date = (v: string | null) => (v === null ? null : new Date(v));

@@ -320,6 +320,37 @@ CREATE INDEX quarantine_sha256 ON quarantine(sha256);
 CREATE INDEX quarantine_status ON quarantine(status, received_at);
 `,
   },
+  {
+    version: 7,
+    name: 'intel-key-index',
+    // The (type, value, source) key as a named unique index instead of the inline UNIQUE (whose
+    // autoindex cannot be dropped): a feed imported into an empty intel table drops the indexes, appends
+    // the rows and builds the indexes once by sorting (intel-import.ts), instead of a million random
+    // B-tree inserts. SQLite cannot drop a table constraint, so the table is rebuilt (nothing references it).
+    sql: `
+CREATE TABLE intel_v7 (
+  id          INTEGER PRIMARY KEY,
+  type        TEXT NOT NULL CHECK (type IN ${INTEL_TYPE_CHECK}),
+  value       TEXT NOT NULL CHECK (length(value) > 0),
+  source      TEXT NOT NULL CHECK (length(source) > 0),
+  first_seen  TEXT,
+  last_seen   TEXT,
+  confidence  INTEGER CHECK (confidence BETWEEN 0 AND 100),
+  tags        TEXT NOT NULL DEFAULT '[]',   -- JSON string[]
+  malware     TEXT,
+  reference   TEXT,
+  expires_at  TEXT,
+  imported_at TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+INSERT INTO intel_v7 SELECT id, type, value, source, first_seen, last_seen, confidence, tags, malware,
+  reference, expires_at, imported_at, updated_at FROM intel ORDER BY id;
+DROP TABLE intel;
+ALTER TABLE intel_v7 RENAME TO intel;
+CREATE UNIQUE INDEX intel_key ON intel(type, value, source);
+CREATE INDEX intel_expires ON intel(expires_at);
+`,
+  },
 ];
 
 /** The schema version this build writes; a database above it was written by a newer emoguard. */

@@ -17,6 +17,7 @@ import type {
   IncidentNote,
   IncidentPatch,
   IncidentStatus,
+  IntelBatch,
   IntelFilter,
   IntelImportResult,
   IntelInput,
@@ -358,6 +359,13 @@ export class SqliteStore implements Store {
     options?: { importedAt?: Date },
   ): Promise<IntelImportResult> {
     return intel.importIntel(this.#ready(), batch, options);
+  }
+
+  async importIntelStream(
+    batches: AsyncIterable<IntelBatch> | Iterable<IntelBatch>,
+    options?: { importedAt?: Date },
+  ): Promise<IntelImportResult> {
+    return intel.importIntelStream(this.#ready(), batches, options);
   }
 
   async listIntel(query?: IntelQuery): Promise<IntelRecord[]> {

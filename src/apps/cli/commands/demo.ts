@@ -14,6 +14,7 @@ import { buildIncidentView, correlate } from '../../../correlate/index.js';
 import { renderCoverageTable } from '../../../correlate/coverage/index.js';
 import { DEFAULT_POLICY } from '../../../pipeline/index.js';
 import { buildReport, renderHtml, renderMarkdown } from '../../../report/index.js';
+import { parseHostInput } from '../../../formats/host-snapshot/index.js';
 import type { Store } from '../../../store/index.js';
 import { analyzeInput, buildDemoCorpus, loadDemoIntel, type DemoFile } from '../../demo/index.js';
 import { EXIT_OK, write, type CliIO } from '../io.js';
@@ -22,6 +23,7 @@ import { colorsFor, oneLine } from '../output/terminal.js';
 import { simulateCoverage, simulationScanEngines } from './coverage.js';
 import { bundledSigmaRulesDir, loadSigmaRuleFiles } from './rules.js';
 import { openStore } from './scan.js';
+import { hostAddressesOf } from './triage.js';
 
 interface DemoFlags {
   out?: string;
@@ -98,6 +100,7 @@ async function analyzeCorpus(store: Store, files: readonly DemoFile[], dir: stri
     const input = { kind: file.kind, path: join(dir, file.path), bytes: file.bytes };
     const { result } = await analyzeInput(input, options);
     await store.saveResults(scanId, [result], file.host ? { host: file.host } : {});
+    if (file.kind === 'snapshot') await storeSnapshotAddresses(store, file.bytes);
     results.push(result);
   }
   const count = (v: string) => results.filter((r) => r.verdict === v).length;
@@ -109,6 +112,15 @@ async function analyzeCorpus(store: Store, files: readonly DemoFile[], dir: stri
     errors: 0,
   });
   return { scanId, results };
+}
+
+/** As `triage` does: the snapshot's addresses become the host's, so network findings on them join its incident. */
+async function storeSnapshotAddresses(store: Store, bytes: Uint8Array): Promise<void> {
+  const { snapshots } = await parseHostInput(bytes);
+  for (const s of snapshots) {
+    const rows = hostAddressesOf({ ...s, addresses: s.network.addresses }, new Date());
+    if (rows.length > 0) await store.addHostAddresses(rows);
+  }
 }
 
 /** Correlates the store and prints one line per incident: subject, severity, steps and the layers that saw them. */

@@ -58,7 +58,7 @@ export function registerFilter(program: Command, io: CliIO, setExit: (code: numb
     )
     .option(
       '--timeout <seconds>',
-      'scan + re-injection time per message before answering 451',
+      'scan time per message before answering 451; once the relay or quarantine write has started, the reply waits for it',
       parsePositiveInt,
       90,
     )

@@ -14,6 +14,7 @@ import type { Command } from 'commander';
 import {
   severityRank,
   STEP_INFO,
+  type Anomaly,
   type Detection,
   type HuntEngine,
   type LogEvent,
@@ -21,7 +22,12 @@ import {
 import { correlateAfterStore } from '../correlate-after.js';
 import { createChainEngine } from '../../../engines/chain/index.js';
 import { createIocHuntEngine, loadIocSet, type IocInput } from '../../../engines/ioc/index.js';
-import { createSigmaEngine, DEFAULT_SIGMA_LIMITS } from '../../../engines/sigma/index.js';
+import {
+  createSigmaEngine,
+  DEFAULT_SIGMA_LIMITS,
+  packSigmaRules,
+  type LoadedRuleSet,
+} from '../../../engines/sigma/index.js';
 import { IntelParser } from '../../../formats/intel/index.js';
 import { detectNetlogFormat, readNetlog } from '../../../formats/netlog/index.js';
 import {
@@ -33,7 +39,18 @@ import {
   type ProcessTree,
   type ProcessTreeNode,
 } from '../../../pipeline/index.js';
-import { createRelayedSigmaEngine, HuntPool, type HuntRules } from '../../hunt-runner/index.js';
+import type { WinlogMappings } from '../../../formats/winlog-json/index.js';
+import {
+  createRelayedSigmaEngine,
+  HuntPool,
+  huntTasks,
+  loadRulesCached,
+  sigmaCacheDir,
+  poolKind,
+  workerRuleSet,
+  type HuntRules,
+  type HuntTask,
+} from '../../hunt-runner/index.js';
 import { walkInputs } from '../../scan-runner/index.js';
 import {
   attachCaptureChildren,
@@ -44,6 +61,7 @@ import {
   worstChildRank,
   withCaptureVerdict,
   type CaptureObjects,
+  type CaptureSummary,
 } from '../../tshark/index.js';
 import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
 import { collect, resolveDbPath } from '../options.js';
@@ -55,6 +73,7 @@ import {
   loadSigmaRuleFiles,
   readRuleSources,
 } from './rules.js';
+import { HuntLeases } from './hunt-dhcp.js';
 import { openStore } from './scan.js';
 
 interface HuntFlags {
@@ -65,6 +84,7 @@ interface HuntFlags {
   workers?: string;
   db?: string;
   store: boolean;
+  ruleCache?: boolean;
 }
 
 export function registerHunt(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -91,10 +111,14 @@ export function registerHunt(program: Command, io: CliIO, setExit: (code: number
     )
     .option(
       '--workers <n>',
-      'worker threads parsing EVTX chunks and matching Sigma (default: all cores from 512 MiB of EVTX, else 1; 1: none)',
+      'worker threads parsing EVTX chunks and JSON Lines ranges and matching Sigma (default: all cores from 64 MiB of such logs, else 1; 1: none)',
     )
     .option('--db <path>', 'findings store (default: $EMOGUARD_DB or ./emoguard.db)')
     .option('--no-store', 'do not write detections to the store')
+    .option(
+      '--no-rule-cache',
+      'load the Sigma rules from their YAML instead of the compiled-rule cache ($EMOGUARD_SIGMA_CACHE=off|DIR, default $XDG_CACHE_HOME/emoguard/sigma or ~/.cache/emoguard/sigma)',
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 no high/critical detection, 1 high or critical detections, 2 an error.',
@@ -118,7 +142,7 @@ export async function runHuntCommand(
     return EXIT_ERROR;
   }
   const rulePaths = flags.rules?.length ? flags.rules : [bundledSigmaRulesDir()];
-  const set = loadSigmaRuleFiles(rulePaths);
+  const set = loadHuntRules(rulePaths, flags.ruleCache === false ? undefined : io.env);
   for (const error of set.errors.slice(0, 20))
     await write(io.stderr, `emoguard: ${error.render()}\n`);
   if (set.errors.length > 20)
@@ -141,12 +165,17 @@ export async function runHuntCommand(
       );
     }
   }
-  const workers = asked ?? (evtxBytes(files) >= AUTO_PARALLEL_BYTES ? availableParallelism() : 1);
+  // What worker threads could split (EVTX, JSON Lines), by each file's head; the rest is read here.
+  const kinds = asked === 1 ? [] : files.map(splitKind);
+  const workers =
+    asked ?? (splitBytes(files, kinds) >= AUTO_PARALLEL_BYTES ? availableParallelism() : 1);
   // One worker is no parallelism: the main thread parses and matches alone, without thread overhead.
   const pool =
     workers > 1
-      ? new HuntPool(workers, huntRules(rulePaths), set.correlations.length > 0)
+      ? new HuntPool(workers, huntRules(set, mappings), set.correlations.length > 0)
       : undefined;
+  const plans = pool ? files.map((path, i) => tasksOf(path, kinds[i])) : [];
+  const feed = pool?.feed(plans);
   const relayed = new WeakMap<LogEvent, Detection[]>();
   const engines: HuntEngine[] = [
     pool ? createRelayedSigmaEngine(set, relayed) : createSigmaEngine(set),
@@ -156,6 +185,7 @@ export async function runHuntCommand(
   const stats = newHuntStats();
   const byFile = new Map<string, Detection[]>(files.map((f) => [f, []]));
   const captures = new Map<string, CaptureObjects>();
+  const leases = new HuntLeases();
   let worst = -1;
   const trees = flags.tree ? new ProcessTreeIndex() : undefined;
   const tapped = async function* (): AsyncGenerator<LogEvent> {
@@ -165,28 +195,49 @@ export async function runHuntCommand(
       yield event;
     }
   };
+  const warn = (path: string, a: Anomaly) =>
+    write(
+      io.stderr,
+      `emoguard: warning: ${safeText(a.location ?? path)}: ${a.code}: ${a.message}\n`,
+    );
   const events = async function* (): AsyncGenerator<LogEvent> {
-    for (const path of files) {
+    for (const [i, path] of files.entries()) {
       try {
         if (isCaptureFile(path)) {
           const tshark = io.env.EMOGUARD_TSHARK ? { binary: io.env.EMOGUARD_TSHARK } : {};
-          yield* readCaptureEvents(path, tshark);
+          const summary: CaptureSummary = { packets: 0, events: 0, anomalies: [], anomalyCount: 0 };
+          yield* readCaptureEvents(path, tshark, summary);
+          // A capture cut at the timeout or the output cap is named, not fatal (its events stand).
+          for (const a of summary.anomalies)
+            if (a.code.startsWith('E_TSHARK_')) await warn(path, a);
+          await write(
+            io.stderr,
+            `emoguard: note: ${safeText(path)}: tshark ran with ${(summary.protections ?? []).join(', ')}\n`,
+          );
           captures.set(path, await scanCaptureObjects(path, {}, { ...tshark, iocs }));
           continue;
         }
         if (isNetworkLog(path)) {
-          yield* readNetlog(createReadStream(path) as AsyncIterable<Uint8Array>, { path });
+          yield* leases.tap(
+            readNetlog(createReadStream(path) as AsyncIterable<Uint8Array>, { path }),
+          );
           continue;
         }
-        if (pool && HuntPool.isEvtxFile(path)) {
-          for await (const { event, detections } of pool.events(path)) {
-            relayed.set(event, detections);
-            yield event;
+        if (feed && plans[i]) {
+          for await (const item of feed.file(i)) {
+            if (item.type === 'anomaly') {
+              await warn(path, item.anomaly);
+              continue;
+            }
+            relayed.set(item.event, item.detections);
+            yield item.event;
           }
           continue;
         }
         for (const item of readLogEvents(path, mappings)) {
           if (item.type === 'event') yield item.event;
+          // JSON and text logs: a bad line is named (file:line) and skipped, never fatal.
+          else if (item.anomaly.code.startsWith('E_WINLOG_')) await warn(path, item.anomaly);
         }
       } catch (error) {
         errors++;
@@ -228,7 +279,7 @@ export async function runHuntCommand(
     if (stats.firstErrors.length < 20) stats.firstErrors.push(e);
   }
   for (const e of stats.firstErrors) await write(io.stderr, `emoguard: engine error: ${e}\n`);
-  if (flags.store) await store(flags, io, byFile, captures);
+  if (flags.store) await store(flags, io, byFile, captures, leases);
   if (!flags.json) {
     await write(
       io.stdout,
@@ -239,34 +290,86 @@ export async function runHuntCommand(
   return errors > 0 ? EXIT_ERROR : EXIT_OK;
 }
 
+/**
+ * The Sigma rules, from the compiled-rule cache when the rule files, the mapping and the pack format are
+ * those it was built from (rule files are read either way: their bytes are the key).
+ */
+function loadHuntRules(
+  paths: readonly string[],
+  env: NodeJS.ProcessEnv | undefined,
+): LoadedRuleSet {
+  const dir = env ? sigmaCacheDir(env) : undefined;
+  const load = () => loadSigmaRuleFiles(paths);
+  if (dir === undefined) return load();
+  let mappingText: string;
+  try {
+    mappingText = readFileSync(bundledSigmaMappingPath(), 'utf8');
+  } catch {
+    return load(); // reports the mapping error as the hunt always did
+  }
+  const { sources, errors } = readRuleSources(paths);
+  const extra = { limits: DEFAULT_SIGMA_LIMITS, read: errors.map((e) => e.render()) };
+  return loadRulesCached(dir, { mappingText, sources, extra }, load).set;
+}
+
 /** Worker threads a hunt may start. */
 const MAX_HUNT_WORKERS = 256;
 /**
- * EVTX bytes from which a hunt uses all cores unless `--workers` says: each worker loads and compiles
- * the rule set (about 1–2 s for SigmaHQ's 2,400 Windows rules), which smaller inputs never pay back
+ * Bytes of EVTX and JSON Lines from which a hunt uses all cores unless `--workers` says. Workers get
+ * the rules packed by the main thread (no YAML parse, closures built on first use): with SigmaHQ's
+ * 2,400 Windows rules, packing costs the main thread ~0.5 s and each worker ~0.2 s to start (it was
+ * ~2.5 s of YAML and compiling), and sending events back ~20% more CPU per event. On 2 cores that is
+ * paid back from about 20–30 MiB (0.04–0.06 CPU-s per MiB with SigmaHQ); 64 MiB keeps a margin
  * (bench/hunt-parallel.bench.ts).
  */
-export const AUTO_PARALLEL_BYTES = 512 * 1024 * 1024;
+export const AUTO_PARALLEL_BYTES = 64 * 1024 * 1024;
 
-/** The rules as loadSigmaRuleFiles read them (its errors are already reported), for the workers. */
-function huntRules(paths: readonly string[]): HuntRules {
-  return {
-    sources: readRuleSources(paths, DEFAULT_SIGMA_LIMITS.maxRuleFileBytes).sources,
-    mappingText: readFileSync(bundledSigmaMappingPath(), 'utf8'),
-    mappingName: 'rules/mappings/sigma-windows.yml',
-  };
+type SplitKind = ReturnType<typeof poolKind>;
+
+/** Whether worker threads can split the file; captures and network logs are read in the main thread. */
+function splitKind(path: string): SplitKind {
+  try {
+    if (isCaptureFile(path) || isNetworkLog(path)) return undefined;
+    return poolKind(path);
+  } catch {
+    return undefined; // unreadable: reported when the hunt reads it
+  }
 }
 
-function evtxBytes(files: readonly string[]): number {
+function splitBytes(files: readonly string[], kinds: readonly SplitKind[]): number {
   let total = 0;
-  for (const path of files) {
+  files.forEach((path, i) => {
     try {
-      if (HuntPool.isEvtxFile(path)) total += statSync(path).size;
+      if (kinds[i]) total += statSync(path).size;
     } catch {
       // unreadable: reported when the hunt reads it
     }
-  }
+  });
   return total;
+}
+
+function tasksOf(path: string, kind: SplitKind): HuntTask[] | undefined {
+  try {
+    return kind ? huntTasks(path, kind) : undefined;
+  } catch {
+    return undefined; // read (and its error reported) in the main thread
+  }
+}
+
+/**
+ * The worker rules, packed once here (loadSigmaRuleFiles already reported their errors), after the
+ * threads were started: they load their code while this runs.
+ */
+function huntRules(set: LoadedRuleSet, mappings: WinlogMappings): Promise<HuntRules> {
+  return new Promise((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        resolve({ pack: packSigmaRules(workerRuleSet(set)), mappings });
+      } catch (error) {
+        reject(error as Error);
+      }
+    }),
+  );
 }
 
 /** Zeek, Suricata or Squid, by the first non-blank line (formats/netlog decides the dialect). */
@@ -341,6 +444,7 @@ async function store(
   io: CliIO,
   byFile: Map<string, Detection[]>,
   captures: ReadonlyMap<string, CaptureObjects> = new Map(),
+  leases?: HuntLeases,
 ): Promise<void> {
   const db = await openStore(resolveDbPath(flags.db, io.env));
   try {
@@ -375,6 +479,8 @@ async function store(
         await db.saveResults(scanId, [result], host ? { host } : {});
       }
     }
+    // DHCP leases first: correlation maps address-named findings to the hosts holding them then.
+    await leases?.save(db);
     await db.finishScan(scanId, counts);
     await correlateAfterStore(db, io);
   } finally {

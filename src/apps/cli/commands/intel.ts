@@ -1,30 +1,25 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ConfigError, describeError } from '../../../core/index.js';
 import {
   INTEL_FORMATS,
-  IntelParser,
   IOC_TYPES,
   toBlocklist,
   toStixBundle,
   toSuricataRules,
-  withDefaultExpiry,
   SURICATA_SID_BASE,
   type ExportIoc,
   type IntelFormat,
-  type Ioc,
 } from '../../../formats/intel/index.js';
-import type { IntelInput, IntelRecord, IntelType, Store } from '../../../store/index.js';
+import type { IntelRecord, IntelType, Store } from '../../../store/index.js';
+import { feedRows, type FeedOutcome } from '../../intel-import/index.js';
 import { EXIT_ERROR, EXIT_OK, write, type CliIO } from '../io.js';
 import { collect, parsePositiveInt, resolveDbPath } from '../options.js';
 import { safeText } from '../output/terminal.js';
 import { openStore } from './scan.js';
 
-/** Rows per store transaction: big enough to amortise the commit and WAL writes, small enough to bound memory. */
-const IMPORT_BATCH = 100_000;
-const READ_CHUNK = 256 * 1024;
 /** Anomalies printed per file (all are counted). */
 const SHOWN_ANOMALIES = 20;
 const EXPORT_FORMATS = [
@@ -125,6 +120,7 @@ export function registerIntel(program: Command, io: CliIO, setExit: (code: numbe
     .option('--source <name>', 'only this feed (repeatable)', collect)
     .option('--include-expired', 'also expired indicators')
     .option('--sid-base <n>', `first Suricata sid (default ${SURICATA_SID_BASE})`, parsePositiveInt)
+    .option('--squid', 'blocklist-domain in Squid dstdomain form (.example.com, subdomains folded)')
     .addOption(db())
     .action(async (flags: ExportFlags) => setExit(await runExport(flags, io)));
 }
@@ -148,38 +144,6 @@ async function withStore<T>(
   } finally {
     await store.close();
   }
-}
-
-/** Date objects by ISO text: a feed's rows share a few dates. */
-const dates = new Map<string, Date>();
-function date(iso: string | undefined): Date | undefined {
-  if (iso === undefined) return undefined;
-  let d = dates.get(iso);
-  if (d === undefined) {
-    d = new Date(iso);
-    if (dates.size >= 4096) dates.clear();
-    dates.set(iso, d);
-  }
-  return d;
-}
-
-function toInput(ioc: Ioc): IntelInput {
-  const input: IntelInput = {
-    type: ioc.type,
-    value: ioc.value,
-    source: ioc.source,
-    tags: ioc.tags,
-  };
-  const firstSeen = date(ioc.firstSeen);
-  const lastSeen = date(ioc.lastSeen);
-  const expiresAt = date(ioc.expiresAt);
-  if (firstSeen) input.firstSeen = firstSeen;
-  if (lastSeen) input.lastSeen = lastSeen;
-  if (expiresAt) input.expiresAt = expiresAt;
-  if (ioc.confidence !== undefined) input.confidence = ioc.confidence;
-  if (ioc.malware !== undefined) input.malware = ioc.malware;
-  if (ioc.reference !== undefined) input.reference = ioc.reference;
-  return input;
 }
 
 /** Files to import: folders walked in name order; a folder with manifest.json is read as a MISP feed. */
@@ -241,39 +205,34 @@ async function runImport(paths: string[], flags: ImportFlags, io: CliIO): Promis
       for (let f = 0; f < files.length; f++) {
         const file = files[f]!;
         const started = Date.now();
-        const parser = new IntelParser({
-          name: file,
-          format: flags.format,
-          ...(flags.source === undefined ? {} : { source: flags.source }),
-        });
+        let outcome: FeedOutcome | undefined;
+        // One transaction per file, fed batch by batch as the file is read (in a worker thread for
+        // big feeds): memory holds a few batches.
+        const rows = feedRows(
+          {
+            file,
+            format: flags.format,
+            ...(flags.source === undefined ? {} : { source: flags.source }),
+            ...(ttl === undefined ? {} : { ttlDays: ttl }),
+            now: now.getTime(),
+          },
+          (o) => (outcome = o),
+        );
         let inserted = 0;
         let updated = 0;
-        let batch: IntelInput[] = [];
-        const flush = async () => {
-          if (batch.length === 0) return;
-          const r = await store.importIntel(batch, { importedAt: now });
-          inserted += r.inserted;
-          updated += r.updated;
-          batch = [];
-        };
-        const take = async (iocs: Ioc[]) => {
-          for (const ioc of iocs) {
-            batch.push(toInput(withDefaultExpiry(ioc, now, ttl)));
-            if (batch.length >= IMPORT_BATCH) await flush();
-          }
-        };
         try {
-          for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
-            await take(parser.push(chunk as Uint8Array));
-          }
-          await take(parser.end());
-          await flush();
+          const r = await store.importIntelStream(rows, { importedAt: now });
+          inserted = r.inserted;
+          updated = r.updated;
         } catch (error) {
           errors++;
-          await write(io.stderr, `emoguard: ${safeText(file)}: ${describeError(error)}\n`);
+          await write(
+            io.stderr,
+            `emoguard: ${safeText(file)}: ${describeError(error)} (nothing imported from it)\n`,
+          );
           continue;
         }
-        const summary = parser.summary();
+        const { summary, anomalies } = outcome!;
         // A manifest.json given as a file: its event files, next to it, are the feed.
         for (const id of summary.manifest ?? []) {
           const event = join(dirname(file), `${id}.json`);
@@ -282,16 +241,16 @@ async function runImport(paths: string[], flags: ImportFlags, io: CliIO): Promis
             files.push(event);
           }
         }
-        for (const a of parser.anomalies.slice(0, SHOWN_ANOMALIES)) {
+        for (const a of anomalies.slice(0, SHOWN_ANOMALIES)) {
           await write(
             io.stderr,
             `${safeText(a.location ?? file)}: ${a.code}: ${safeText(a.message)}\n`,
           );
         }
-        if (parser.anomalyCount > SHOWN_ANOMALIES) {
+        if (summary.anomalyCount > SHOWN_ANOMALIES) {
           await write(
             io.stderr,
-            `${safeText(file)}: ${parser.anomalyCount - SHOWN_ANOMALIES} more anomalies not shown\n`,
+            `${safeText(file)}: ${summary.anomalyCount - SHOWN_ANOMALIES} more anomalies not shown\n`,
           );
         }
         const line = {
@@ -410,6 +369,7 @@ interface ExportFlags {
   source?: string[];
   includeExpired?: boolean;
   sidBase?: number;
+  squid?: boolean;
   db?: string;
 }
 
@@ -433,6 +393,9 @@ function toExport(r: IntelRecord): ExportIoc {
 }
 
 async function runExport(flags: ExportFlags, io: CliIO): Promise<number> {
+  if (flags.squid && flags.format !== 'blocklist-domain') {
+    throw new ConfigError('E_CONFIG_FLAG', '--squid goes with --format blocklist-domain');
+  }
   const now = new Date();
   const iocs = await withStore(flags.db, io, async (store) => {
     const out: ExportIoc[] = [];
@@ -459,7 +422,8 @@ async function runExport(flags: ExportFlags, io: CliIO): Promise<number> {
     text = `${JSON.stringify(toStixBundle(iocs, { now }).bundle, null, 2)}\n`;
   } else {
     const kind = flags.format.slice('blocklist-'.length) as 'ip' | 'domain' | 'url';
-    text = `# ${stamp}\n${toBlocklist(iocs, kind).join('\n')}\n`;
+    const list = toBlocklist(iocs, kind, flags.squid ? { squid: true } : {});
+    text = `# ${stamp}\n${list.join('\n')}\n`;
   }
   if (flags.out) {
     await writeFile(flags.out, text);

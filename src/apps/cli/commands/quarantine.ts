@@ -127,9 +127,10 @@ export function registerQuarantine(
               { from: record.envelope.from, to: flags.to ?? record.envelope.to },
               await dir.message(record),
             );
+            const reason = flags.reason ? { reason: flags.reason } : {};
             await dir.close(
               record,
-              `released by ${userInfo().username}${flags.reason ? `: ${flags.reason}` : ''}`,
+              { status: 'released', actor: userInfo().username, ...reason },
               true,
             );
             await write(io.stdout, `released ${id}: ${oneLine(response, 200)}\n`);
@@ -164,11 +165,8 @@ export function registerQuarantine(
     .action(async (id: string, flags: DirFlags & { reason?: string }) =>
       withDir(flags, async (dir) => {
         const record = await heldRecord(dir, id);
-        await dir.close(
-          record,
-          `deleted by ${userInfo().username}${flags.reason ? `: ${flags.reason}` : ''}`,
-          true,
-        );
+        const reason = flags.reason ? { reason: flags.reason } : {};
+        await dir.close(record, { status: 'deleted', actor: userInfo().username, ...reason }, true);
         await write(io.stdout, `deleted ${id}\n`);
         setExit(EXIT_OK);
       }),

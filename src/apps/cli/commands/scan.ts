@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { correlateAfterStore } from '../correlate-after.js';
 import type { Command } from 'commander';
-import { describeError, walkResults, type ScanResult } from '../../../core/index.js';
+import { describeError, walkResults, type ScanResult, type Verdict } from '../../../core/index.js';
 import { createProgressBar, scanPaths } from '../../scan-runner/index.js';
 import { openSentMessageIndex } from '../../msgid/index.js';
 import { prepareYara } from '../../yara-backend/index.js';
@@ -23,6 +23,8 @@ interface ScanFlags {
   yara?: string[];
   detail?: boolean;
   msgidDb?: string;
+  memoryImage?: string[];
+  rawMemory?: boolean;
 }
 
 const STORE_BATCH = 100;
@@ -33,7 +35,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
     .description(
       'scan files, directories (recursively), mails, archives, documents; - reads standard input',
     )
-    .argument('<paths...>', 'files or directories to scan, or - for standard input')
+    .argument('[paths...]', 'files or directories to scan, or - for standard input')
     .option('--json', 'print one JSON object per input, one per line (the scan --json contract)')
     .option('--db <path>', 'findings store (default: $EMOGUARD_DB or ./emoguard.db)')
     .option('--no-store', 'do not write findings to the store')
@@ -54,16 +56,32 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
       'YARA rule file or directory of .yar/.yara, added to the bundled rules (repeatable)',
       collect,
     )
+    .option(
+      '--memory-image <file>',
+      'a raw memory image (winpmem/DumpIt .raw/.mem) or dump of any size: streamed in chunks (repeatable)',
+      collect,
+    )
+    .option(
+      '--raw-memory',
+      'every input over maxFileSize that is not a minidump is a raw memory image (streamed, not cut)',
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 nothing malicious, 1 something malicious, 2 an error (like clamscan).\n' +
         'Limits: maxDepth maxFileSize maxTotalBytes maxMembers maxRatio maxTimePerArtifactMs\n' +
-        '        maxTimePerInputMs maxFindingsPerArtifact maxEvidenceChars maxExtractedChars',
+        '        maxTimePerInputMs maxFindingsPerArtifact maxEvidenceChars maxExtractedChars\n' +
+        '        maxMatchBytes',
     )
     .action(async (paths: string[], flags: ScanFlags) => setExit(await runScan(paths, flags, io)));
 }
 
-export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<number> {
+export async function runScan(given: string[], flags: ScanFlags, io: CliIO): Promise<number> {
+  // --memory-image files are inputs too: `emoguard scan --memory-image host.raw` alone is a scan.
+  const paths = [...new Set([...given, ...(flags.memoryImage ?? [])])];
+  if (paths.length === 0) {
+    await write(io.stderr, 'emoguard: scan: give at least one path (or --memory-image FILE)\n');
+    return EXIT_ERROR;
+  }
   const limits = parseLimitFlags(flags.limit ?? []);
   const yara = prepareYara(flags.yara ?? [], io.env);
   if (flags.msgidDb) checkMessageIdDb(flags.msgidDb);
@@ -91,6 +109,8 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
       ...(yara.isActive ? { yara: yara.paths } : {}),
       ...(flags.workers ? { workers: flags.workers } : {}),
       ...(flags.msgidDb ? { msgidDb: flags.msgidDb } : {}),
+      ...(flags.memoryImage ? { memoryImages: flags.memoryImage } : {}),
+      ...(flags.rawMemory ? { rawMemory: true } : {}),
       onProgress: progress.update,
     })) {
       tally.inputs++;
@@ -103,19 +123,21 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
         );
         continue;
       }
-      const result = item.result;
-      tally[result.verdict]++;
-      tally.bytes += result.size;
-      tally.artifacts += [...walkResults(result)].length;
+      // A worker's result comes with its JSON text and tally fields: `--json --no-store` prints the
+      // text as it is (the same bytes JSON.stringify gives) and never parses it.
+      const summary = item.summary ?? summarize(item.result);
+      tally[summary.verdict]++;
+      tally.bytes += summary.size;
+      tally.artifacts += summary.artifacts;
       if (flags.json) {
-        await write(io.stdout, `${JSON.stringify(result)}\n`);
-      } else if (!(flags.quiet && result.verdict === 'clean')) {
+        await write(io.stdout, `${item.json ?? JSON.stringify(item.result)}\n`);
+      } else if (!(flags.quiet && summary.verdict === 'clean')) {
         progress.done();
-        await write(io.stdout, renderHumanResult(result, colors));
-        if (flags.detail) await write(io.stdout, renderDetail(result, colors));
+        await write(io.stdout, renderHumanResult(item.result, colors));
+        if (flags.detail) await write(io.stdout, renderDetail(item.result, colors));
       }
       if (store && scanId !== undefined) {
-        batch.push(result);
+        batch.push(item.result);
         if (batch.length >= STORE_BATCH) {
           await store.saveResults(scanId, batch);
           batch = [];
@@ -141,6 +163,12 @@ export async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Pro
     );
   }
   return tally.malicious > 0 ? EXIT_MALICIOUS : tally.errors > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+function summarize(result: ScanResult): { verdict: Verdict; size: number; artifacts: number } {
+  let artifacts = 0;
+  for (const _ of walkResults(result)) artifacts++;
+  return { verdict: result.verdict, size: result.size, artifacts };
 }
 
 /** Opens the --msgid-db file once here, so a wrong path fails before any scan, not in every worker. */

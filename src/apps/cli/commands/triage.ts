@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { correlateAfterStore } from '../correlate-after.js';
 import type { Command } from 'commander';
 import {
@@ -8,8 +8,6 @@ import {
   concatBytes,
   describeError,
   emptyExtracted,
-  LimitError,
-  sha256Hex,
   verdictOf,
   type Finding,
   type Limits,
@@ -21,13 +19,19 @@ import {
   findingsForAnomalies,
   renderEmoCheckJson,
   renderEmoCheckText,
-  triageInput,
   type TriageReport,
 } from '../../../engines/triage/index.js';
-import { readInputFile, walkInputs } from '../../scan-runner/index.js';
-import type { Store } from '../../../store/index.js';
+import { walkInputs } from '../../scan-runner/index.js';
+import {
+  triageBytes,
+  triageFile,
+  TriagePool,
+  type TriageOutcome,
+  type TriageTaskLimits,
+} from '../../triage-runner/index.js';
+import type { HostAddressInput, Store } from '../../../store/index.js';
 import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
-import { collect, parseLimitFlags, resolveDbPath } from '../options.js';
+import { collect, parseLimitFlags, parsePositiveInt, resolveDbPath } from '../options.js';
 import { renderHumanResult } from '../output/human.js';
 import { colorsFor, safeText, type Colors } from '../output/terminal.js';
 import { openStore } from './scan.js';
@@ -38,6 +42,7 @@ export interface TriageFlags {
   store: boolean;
   emocheckReport?: string;
   limit?: string[];
+  workers?: number;
 }
 
 const LINE_DELIMITER = '_'.repeat(52);
@@ -63,6 +68,11 @@ export function registerTriage(program: Command, io: CliIO, setExit: (code: numb
       '--limit <name=value>',
       'override a limit, e.g. maxFileSize=104857600 (repeatable)',
       collect,
+    )
+    .option(
+      '--workers <n>',
+      'worker threads that read and triage snapshots (default: all cores; 1 = in this thread)',
+      parsePositiveInt,
     )
     .addHelpText(
       'after',
@@ -109,39 +119,50 @@ export async function runTriage(
     errors: 0,
   };
   const written = new Set<string>();
+  const run: RunContext = { flags, io, colors, limits, now, store, scanId, tally, written };
+  const task: TriageTaskLimits = {
+    maxFileSize: limits.maxFileSize,
+    maxEvidenceChars: limits.maxEvidenceChars,
+    maxTimePerInputMs: limits.maxTimePerInputMs,
+  };
+  const workers = flags.workers ?? availableParallelism();
+  let pool: TriagePool | undefined;
+  let files = 0;
+  // Outcomes are awaited in input order, so output, store rows and exit status are those of one thread.
+  const window: { path: string; outcome: Promise<TriageOutcome> }[] = [];
+  const drain = async (keep: number) => {
+    while (window.length > keep) {
+      const next = window.shift()!;
+      await report(next.path, await next.outcome, run);
+    }
+  };
   try {
     for await (const entry of walkInputs(paths)) {
       tally.inputs++;
+      let outcome: Promise<TriageOutcome>;
       if (entry.kind === 'error') {
-        await fail(io, entry.path, `${entry.message} (${entry.code})`, tally);
-        continue;
+        outcome = Promise.resolve({ ok: false, message: `${entry.message} (${entry.code})` });
+      } else if (entry.kind === 'stdin') {
+        outcome = readStdin(limits.maxFileSize).then(
+          (read) => triageBytes(read, task),
+          (error: unknown) => ({ ok: false, message: describeError(error) }) as const,
+        );
+      } else {
+        // One snapshot is triaged here; from the second on, worker threads start (~0.1 s each).
+        if (++files === 2 && workers > 1) pool = new TriagePool(workers, task);
+        outcome = pool ? pool.triage(entry.path) : triageFile(entry.path, task);
       }
-      try {
-        const read =
-          entry.kind === 'stdin'
-            ? await readStdin(limits.maxFileSize)
-            : await readInputFile(entry.path, limits.maxFileSize);
-        await triageOne(entry.path, read, {
-          flags,
-          io,
-          colors,
-          limits,
-          now,
-          store,
-          scanId,
-          tally,
-          written,
-        });
-      } catch (error) {
-        await fail(io, entry.path, describeError(error), tally);
-      }
+      window.push({ path: entry.path, outcome });
+      await drain(pool ? pool.size * WINDOW_PER_WORKER : 0);
     }
+    await drain(0);
     if (store && scanId !== undefined) {
       const { malicious, suspicious, clean, errors } = tally;
       await store.finishScan(scanId, { inputs: tally.hosts, malicious, suspicious, clean, errors });
       await correlateAfterStore(store, io);
     }
   } finally {
+    await pool?.close();
     await store?.close();
   }
   if (!flags.json) {
@@ -171,47 +192,38 @@ interface RunContext {
   written: Set<string>;
 }
 
-async function triageOne(
-  path: string,
-  read: { bytes: Uint8Array; size: number },
-  run: RunContext,
-): Promise<void> {
-  const { limits } = run;
-  const started = Date.now();
-  const deadline = started + limits.maxTimePerInputMs;
-  const input = await triageInput(read.bytes, {
-    maxEvidenceChars: limits.maxEvidenceChars,
-    checkDeadline: () => {
-      if (Date.now() > deadline) {
-        throw new LimitError(
-          'E_LIMIT_TIME',
-          `triage took longer than ${limits.maxTimePerInputMs} ms`,
-          {
-            limit: 'maxTimePerInputMs',
-            max: limits.maxTimePerInputMs,
-          },
-        );
-      }
-    },
-  });
-  if (!input.isHostData)
-    throw new Error(
-      'not a host snapshot, Velociraptor results file or collection (E_TRIAGE_NOT_SNAPSHOT)',
-    );
-  if (input.reports.length === 0) {
-    throw new Error(
-      `no host snapshot could be read: ${input.anomalies[0]?.message ?? 'empty input'}`,
-    );
+/** Snapshots in flight per worker: enough to keep workers busy while this thread prints and stores. */
+const WINDOW_PER_WORKER = 4;
+
+/** Prints, stores and counts one input's outcome (in input order). */
+async function report(path: string, outcome: TriageOutcome, run: RunContext): Promise<void> {
+  if (!outcome.ok) {
+    await fail(run.io, path, outcome.message, run.tally);
+    return;
   }
-  const sha256 = sha256Hex(read.bytes);
+  const { input } = outcome;
+  if (!input.isHostData) {
+    await fail(
+      run.io,
+      path,
+      'not a host snapshot, Velociraptor results file or collection (E_TRIAGE_NOT_SNAPSHOT)',
+      run.tally,
+    );
+    return;
+  }
+  if (input.reports.length === 0) {
+    const why = input.anomalies[0]?.message ?? 'empty input';
+    await fail(run.io, path, `no host snapshot could be read: ${why}`, run.tally);
+    return;
+  }
   const inputFindings = findingsForAnomalies(input.anomalies, basename(path));
-  if (read.size > read.bytes.length) {
+  if (outcome.size > outcome.read) {
     inputFindings.push(
       ...findingsForAnomalies(
         [
           {
             code: 'E_LIMIT_FILE_SIZE',
-            message: `only the first ${read.bytes.length} of ${read.size} bytes were read`,
+            message: `only the first ${outcome.read} of ${outcome.size} bytes were read`,
           },
         ],
         basename(path),
@@ -219,19 +231,19 @@ async function triageOne(
     );
   }
   const isMany = input.reports.length > 1;
-  for (const [i, report] of input.reports.entries()) {
-    const label = isMany ? `${path}!${report.hostname || `#${i + 1}`}` : path;
-    const findings = [...(i === 0 ? inputFindings : []), ...report.findings];
+  for (const [i, host] of input.reports.entries()) {
+    const label = isMany ? `${path}!${host.hostname || `#${i + 1}`}` : path;
+    const findings = [...(i === 0 ? inputFindings : []), ...host.findings];
     const result = toScanResult(
       label,
-      sha256,
-      read.size,
+      outcome.sha256,
+      outcome.size,
       findings,
-      report,
-      limits,
-      Date.now() - started,
+      host,
+      run.limits,
+      outcome.elapsedMs,
     );
-    await emit(run, label, result, report);
+    await emit(run, label, result, host);
   }
 }
 
@@ -258,7 +270,28 @@ async function emit(
       [result],
       report.hostname ? { host: report.hostname } : {},
     );
+    const addresses = hostAddressesOf(report, run.now);
+    if (addresses.length > 0) await run.store.addHostAddresses(addresses);
   }
+}
+
+/** Link-local, loopback and unspecified addresses name no host on the network. */
+const NOT_A_HOST_ADDRESS = /^(?:127\.|0\.0\.0\.0$|169\.254\.|::1?$|fe80:)/;
+
+/**
+ * The snapshot's addresses as (host, address, time) observations: proxy, Zeek and Suricata findings
+ * name the client by address, and correlation maps it to the host that held it at the finding's time.
+ */
+export function hostAddressesOf(
+  report: Pick<TriageReport, 'hostname' | 'collectedAt'> & { addresses: readonly { ip: string }[] },
+  now: Date,
+): HostAddressInput[] {
+  if (report.hostname.trim() === '') return [];
+  const collected = report.collectedAt ? new Date(report.collectedAt) : now;
+  const seenAt = Number.isNaN(collected.getTime()) ? now : collected;
+  return report.addresses
+    .filter((a) => !NOT_A_HOST_ADDRESS.test(a.ip))
+    .map((a) => ({ host: report.hostname, address: a.ip, seenAt, source: 'triage' }));
 }
 
 function toScanResult(
@@ -299,6 +332,7 @@ function triageJson(report: TriageReport): Record<string, unknown> {
     isInfected: report.isInfected,
     emotetProcesses: report.detections,
     skipped: report.skipped,
+    addresses: report.addresses,
   };
 }
 
@@ -313,7 +347,13 @@ export function renderTriageHuman(
   const about = colors.dim(
     `  ${safeText(label)}` +
       (report.collectedAt ? `, collected ${safeText(report.collectedAt)}` : '') +
-      (report.volumeSerial ? `, volume serial ${report.volumeSerial}` : ''),
+      (report.volumeSerial ? `, volume serial ${report.volumeSerial}` : '') +
+      (report.addresses.length > 0
+        ? `, addresses ${report.addresses
+            .slice(0, 4)
+            .map((a) => a.ip)
+            .join(' ')}`
+        : ''),
   );
   const lines: string[] = [];
   if (report.isInfected) {

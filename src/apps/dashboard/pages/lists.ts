@@ -78,6 +78,21 @@ export function renderFindings(
   );
 }
 
+/**
+ * Status, time, actor and reason of a release or delete, from the record's own fields (the quarantine
+ * folder fills them for records written before they existed).
+ */
+function closeCells(r: QuarantineRecord, L: ReturnType<typeof labelsOf>): ReturnType<typeof html> {
+  const status = r.status ?? (r.releasedAt ? 'deleted' : 'held');
+  const actor = r.closedBy ?? '';
+  const reason = r.closeReason ?? '';
+  const label = status === 'released' ? L.released : status === 'deleted' ? L.deleted : L.held;
+  return html`<td class="status-${status}">${label}</td>
+    <td class="mono">${r.releasedAt ?? ''}</td>
+    <td>${shown(actor)}</td>
+    <td>${shown(reason)}</td>`;
+}
+
 export function renderQuarantine(
   page: PageContext,
   records: readonly QuarantineRecord[],
@@ -108,7 +123,7 @@ export function renderQuarantine(
         <td>${shown(r.subject)}</td>
         <td class="${r.verdict}">${r.verdict}</td>
         <td class="mono">${r.findings.slice(0, 5).join(', ')}</td>
-        <td>${r.releasedAt ? html`${r.releasedAt} ${r.releasedBy ?? ''}` : L.active}</td>
+        ${closeCells(r, L)}
         <td class="actions">
           ${r.releasedAt ? '' : html`<a class="safe-view-link" href="${safeViewPath(r.id)}">${L.safeView}</a>`}
           ${
@@ -138,7 +153,20 @@ export function renderQuarantine(
     page,
     L.quarantine,
     table(
-      [L.id, L.received, L.from, L.to, L.subject, L.verdict, L.findings, L.state, ''],
+      [
+        L.id,
+        L.received,
+        L.from,
+        L.to,
+        L.subject,
+        L.verdict,
+        L.findings,
+        L.status,
+        L.when,
+        L.actor,
+        L.reason,
+        '',
+      ],
       rows,
       L.none,
     ),

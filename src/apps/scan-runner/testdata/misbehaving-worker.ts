@@ -5,6 +5,9 @@ parentPort!.on('message', (request: { id: number; path: string }) => {
   if (request.path === 'hang') for (;;);
   if (request.path === 'exit') process.exit(3);
   if (request.path === 'throw') throw new Error('worker blew up');
+  // Busy for N ms, as a slow input keeps a worker busy (synchronously, like a parser).
+  const busy = /^busy-(\d+)/.exec(request.path);
+  if (busy) for (const until = Date.now() + Number(busy[1]); Date.now() < until;);
   parentPort!.postMessage({
     id: request.id,
     ok: false,
@@ -12,3 +15,4 @@ parentPort!.on('message', (request: { id: number; path: string }) => {
     message: request.path,
   });
 });
+parentPort!.postMessage('ready');
