@@ -9,11 +9,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import YAML from 'yaml';
 import { readEvtx } from '../src/formats/evtx/index.js';
 import { compileWinlogMapping, readWinlogJson } from '../src/formats/winlog-json/index.js';
-import { buildEvtxChunk, type EvtxRecordSpec, eventRoot } from '../test/builders/evtx.js';
+import {
+  buildEvtxChunk,
+  eventRoot,
+  repeatEvtxChunks,
+  type EvtxRecordSpec,
+} from '../test/builders/evtx.js';
 import { benchResult, MB, REPO_ROOT, startRssSampler, type BenchResult } from './lib.js';
 
 export const name = 'evtx';
@@ -71,21 +76,7 @@ function sourceChunks(): { chunks: Uint8Array[]; origin: string } {
 }
 
 function file(chunks: Uint8Array[], bytes: number): Uint8Array {
-  const count = Math.max(1, Math.ceil(bytes / CHUNK));
-  const out = new Uint8Array(HEADER + count * CHUNK);
-  const view = new DataView(out.buffer);
-  // MS-EVEN6 2.2 header: "ElfFile\0", last chunk, header size 128, version 3.1, block size, chunk count, CRC.
-  out.set([0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00]);
-  view.setBigUint64(16, BigInt(count - 1), true);
-  view.setUint32(32, 128, true);
-  view.setUint16(36, 1, true);
-  view.setUint16(38, 3, true);
-  view.setUint16(40, HEADER, true);
-  view.setUint16(42, Math.min(count, 0xffff), true);
-  view.setUint32(124, crc32(out.subarray(0, 120)) >>> 0, true);
-  for (let i = 0; i < count; i++)
-    out.set(chunks[i % chunks.length] as Uint8Array, HEADER + i * CHUNK);
-  return out;
+  return repeatEvtxChunks(chunks, Math.max(1, Math.ceil(bytes / CHUNK)));
 }
 
 function pass(bytes: Uint8Array, options: { stringify?: boolean; verifyChecksums?: boolean } = {}) {

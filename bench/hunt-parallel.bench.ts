@@ -13,10 +13,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { CliIO } from '../src/apps/cli/io.js';
 import { runHuntCommand } from '../src/apps/cli/commands/hunt.js';
 import { loadSigmaRuleFiles } from '../src/apps/cli/commands/rules.js';
+import { repeatEvtxChunks } from '../test/builders/evtx.js';
 import { readOtrfZip } from '../test/support/otrf.js';
 import { benchResult, MB, REPO_ROOT, startRssSampler, type BenchResult } from './lib.js';
 
@@ -63,23 +63,9 @@ function buildEvtxLog(path: string, bytes: number): number {
     }
   }
   const count = Math.max(1, Math.ceil(bytes / CHUNK));
-  const out = new Uint8Array(HEADER + count * CHUNK);
-  const view = new DataView(out.buffer);
-  // MS-EVEN6 2.2 header: "ElfFile\0", last chunk, header size 128, version 3.1, block size, chunk count, CRC.
-  out.set([0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00]);
-  view.setBigUint64(16, BigInt(count - 1), true);
-  view.setUint32(32, 128, true);
-  view.setUint16(36, 1, true);
-  view.setUint16(38, 3, true);
-  view.setUint16(40, HEADER, true);
-  view.setUint16(42, Math.min(count, 0xffff), true);
-  view.setUint32(124, crc32(out.subarray(0, 120)) >>> 0, true);
   let total = 0;
-  for (let i = 0; i < count; i++) {
-    out.set(chunks[i % chunks.length]!, HEADER + i * CHUNK);
-    total += records[i % chunks.length]!;
-  }
-  writeFileSync(path, out);
+  for (let i = 0; i < count; i++) total += records[i % chunks.length]!;
+  writeFileSync(path, repeatEvtxChunks(chunks, count));
   return total;
 }
 

@@ -19,6 +19,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/apps/cli/main.js';
+import { fakeIO } from '../test/support/cli-io.js';
 import { URLHAUS_COLUMNS } from '../src/formats/intel/abusech.js';
 import {
   benchResult,
@@ -123,25 +124,19 @@ async function importFeed(
   feed: string,
   db: string,
 ): Promise<{ seconds: number; cpu: number; mainCpu: number; workerCpu: number; line: ImportLine }> {
-  let out = '';
-  const sink = {
-    write: (s: string) => ((out += s), true),
-    once: () => undefined,
-    isTTY: false,
-  } as unknown as NodeJS.WriteStream;
+  const { io, out, err } = fakeIO();
   const cpu0 = process.cpuUsage();
   const t = performance.now();
   const {
     value: code,
     mainCpu,
     workerCpu,
-  } = await withThreadCpu(() =>
-    main(['intel', 'import', feed, '--json', '--db', db], { stdout: sink, stderr: sink, env: {} }),
-  );
+  } = await withThreadCpu(() => main(['intel', 'import', feed, '--json', '--db', db], io));
   const seconds = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  if (code !== 0) throw new Error(`intel import failed (${code}): ${out.slice(0, 2000)}`);
-  const line = JSON.parse(out.trim().split('\n').pop()!) as ImportLine;
+  if (code !== 0)
+    throw new Error(`intel import failed (${code}): ${(err() + out()).slice(0, 2000)}`);
+  const line = JSON.parse(out().trim().split('\n').pop()!) as ImportLine;
   return { seconds, cpu: (cpu.user + cpu.system) / 1e6, mainCpu, workerCpu, line };
 }
 

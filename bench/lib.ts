@@ -267,3 +267,21 @@ export async function withScratchStore<T>(
 
 /** A 64-hex-digit fake SHA-256 numbered `n`, for generated store rows. */
 export const fakeSha256 = (n: number): string => n.toString(16).padStart(64, '0');
+
+/** `BENCH_EMOGUARD`, else bin/emoguard (which runs dist/: `npx tsc -p tsconfig.build.json` first). */
+export function emoguardLauncher(): string {
+  return process.env.BENCH_EMOGUARD || join(REPO_ROOT, 'bin', 'emoguard');
+}
+
+/**
+ * `emoguard scan <args…>` as a measured child process (runChild, in the repo root). The exit code may
+ * encode the verdict (1: something malicious was found), so only a signal or silence is a failure.
+ */
+export async function runScanChild(args: readonly string[]): Promise<ChildRun> {
+  const child = await runChild(emoguardLauncher(), ['scan', ...args], { cwd: REPO_ROOT });
+  if (child.signal !== null || (child.exitCode !== 0 && child.stdoutBytes === 0)) {
+    const how = child.signal ? `signal ${child.signal}` : `exit code ${child.exitCode}`;
+    throw new Error(`emoguard scan failed (${how}), stderr:\n${child.stderrTail}`);
+  }
+  return child;
+}

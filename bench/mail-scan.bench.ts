@@ -26,6 +26,7 @@ import {
   positiveIntEnv,
   REPO_ROOT,
   seededRandom,
+  emoguardLauncher,
   type BenchResult,
 } from './lib.js';
 
@@ -115,7 +116,7 @@ async function scanInProcess(dir: string) {
 export async function run(): Promise<BenchResult> {
   const count = positiveIntEnv('BENCH_MAILS', 240);
   const workers = positiveIntEnv('BENCH_WORKERS', cpus().length);
-  const launcher = process.env.BENCH_EMOGUARD || join(REPO_ROOT, 'bin', 'emoguard');
+  const launcher = emoguardLauncher();
   const keep = process.env.BENCH_KEEP;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'emoguard-bench-mail-'));
   if (keep) mkdirSync(keep, { recursive: true });

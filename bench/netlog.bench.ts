@@ -21,10 +21,11 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import { buildIocSet, createIocHuntEngine, type IocInput } from '../src/engines/ioc/index.js';
 import { NetlogReader } from '../src/formats/netlog/index.js';
 import { main } from '../src/apps/cli/main.js';
+import { fakeIO } from '../test/support/cli-io.js';
+import { startWorker } from '../src/apps/worker-thread/index.js';
 import { zeekTsvHeader } from '../test/builders/netlog.js';
 import {
   benchResult,
@@ -118,11 +119,8 @@ export async function writeConnLog(
   await once(out, 'finish');
 }
 
-function startWorker(job: NetlogJob): Promise<NetlogJobResult> {
-  const url = new URL('./netlog-worker.ts', import.meta.url);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  const worker = new Worker(boot, { eval: true, workerData: job });
+function runJob(job: NetlogJob): Promise<NetlogJobResult> {
+  const worker = startWorker(new URL('./netlog-worker.ts', import.meta.url), { workerData: job });
   return new Promise((ok, fail) => {
     worker.once('message', (m: NetlogJobResult) => ok(m));
     worker.once('error', fail);
@@ -158,7 +156,7 @@ async function matchRun(
   const started = performance.now();
   const results = await Promise.all(
     ranges(path, headerBytes, workers).map(([start, end]) =>
-      startWorker({
+      runJob({
         file: path,
         start,
         end,
@@ -297,23 +295,14 @@ async function importRun(dir: string, r: () => number): Promise<string> {
   }
   const feed = join(dir, 'ipblocklist.csv');
   writeFileSync(feed, `${lines.join('\n')}\n`);
-  let out = '';
-  const sink = {
-    write: (s: string) => ((out += s), true),
-    once: () => undefined,
-    isTTY: false,
-  } as unknown as NodeJS.WriteStream;
+  const { io, out, err } = fakeIO();
   const cpu0 = process.cpuUsage();
   const t = performance.now();
-  const code = await main(['intel', 'import', feed, '--json', '--db', join(dir, 'intel.db')], {
-    stdout: sink,
-    stderr: sink,
-    env: {},
-  });
+  const code = await main(['intel', 'import', feed, '--json', '--db', join(dir, 'intel.db')], io);
   const total = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  if (code !== 0) throw new Error(`intel import failed: ${out}`);
-  const summary = JSON.parse(out.trim().split('\n').pop()!) as {
+  if (code !== 0) throw new Error(`intel import failed: ${err()}${out()}`);
+  const summary = JSON.parse(out().trim().split('\n').pop()!) as {
     indicators: number;
     inserted: number;
   };

@@ -26,7 +26,7 @@ import {
 } from '../test/builders/oleobj.js';
 import { buildDocx, buildXlsx, complexField } from '../test/builders/office.js';
 import { buildRtf } from '../test/builders/rtf.js';
-import { benchResult, REPO_ROOT, runChild, type BenchResult } from './lib.js';
+import { benchResult, runScanChild, type BenchResult } from './lib.js';
 
 export const name = 'office-carriers';
 
@@ -137,7 +137,6 @@ function carrier(i: number): { ext: string; bytes: Uint8Array } {
 
 export async function run(): Promise<BenchResult> {
   const count = fileCount();
-  const launcher = process.env.BENCH_EMOGUARD || join(REPO_ROOT, 'bin', 'emoguard');
   const dir = mkdtempSync(join(tmpdir(), 'emoguard-bench-office-'));
   try {
     let bytes = 0;
@@ -146,12 +145,7 @@ export async function run(): Promise<BenchResult> {
       writeFileSync(join(dir, `f${String(i).padStart(6, '0')}.${file.ext}`), file.bytes);
       bytes += file.bytes.length;
     }
-    const child = await runChild(launcher, ['scan', '--no-store', '--json', dir], {
-      cwd: REPO_ROOT,
-    });
-    if (child.signal !== null || (child.exitCode !== 0 && child.stdoutBytes === 0)) {
-      throw new Error(`emoguard scan failed, stderr:\n${child.stderrTail}`);
-    }
+    const child = await runScanChild(['--no-store', '--json', dir]);
     return benchResult({
       name,
       items: count,

@@ -26,7 +26,7 @@ import { buildOle1Object, buildPackageNative } from '../test/builders/oleobj.js'
 import { buildDocx, buildXlsx, complexField } from '../test/builders/office.js';
 import { buildRtf } from '../test/builders/rtf.js';
 import { buildXlsb } from '../test/builders/xlsm.js';
-import { benchResult, positiveIntEnv, REPO_ROOT, runChild, type BenchResult } from './lib.js';
+import { benchResult, positiveIntEnv, runScanChild, type BenchResult } from './lib.js';
 
 export const name = 'office-mixed';
 
@@ -91,7 +91,6 @@ export function writeOfficeCorpus(dir: string, count: number): number {
 
 export async function run(): Promise<BenchResult> {
   const count = positiveIntEnv('BENCH_FILES', 5000);
-  const launcher = process.env.BENCH_EMOGUARD || join(REPO_ROOT, 'bin', 'emoguard');
   const keep = process.env.BENCH_KEEP;
   const dir = keep || mkdtempSync(join(tmpdir(), 'emoguard-bench-office-mixed-'));
   if (keep) mkdirSync(keep, { recursive: true });
@@ -100,13 +99,7 @@ export async function run(): Promise<BenchResult> {
   try {
     const bytes = writeOfficeCorpus(dir, count);
     const storeArgs = isStore ? ['--db', join(scratch, 'bench.db')] : ['--no-store'];
-    const child = await runChild(launcher, ['scan', ...storeArgs, '--json', dir], {
-      cwd: REPO_ROOT,
-    });
-    // Exit 1 means malicious files were found, which is the point; only a crash or silence fails.
-    if (child.signal !== null || (child.exitCode !== 0 && child.stdoutBytes === 0)) {
-      throw new Error(`emoguard scan failed, stderr:\n${child.stderrTail}`);
-    }
+    const child = await runScanChild([...storeArgs, '--json', dir]);
     return benchResult({
       name,
       items: count,

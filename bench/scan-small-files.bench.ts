@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchResult, REPO_ROOT, runChild, seededRandom, type BenchResult } from './lib.js';
+import { benchResult, runScanChild, seededRandom, type BenchResult } from './lib.js';
 
 export const name = 'scan-small-files';
 
@@ -89,18 +89,10 @@ function generate(dir: string, count: number): { bytes: number; kinds: Record<Ki
 
 export async function run(): Promise<BenchResult> {
   const count = fileCount();
-  const launcher = process.env.BENCH_EMOGUARD || join(REPO_ROOT, 'bin', 'emoguard');
   const dir = mkdtempSync(join(tmpdir(), 'emoguard-bench-scan-'));
   try {
     const { bytes, kinds } = generate(dir, count);
-    const child = await runChild(launcher, ['scan', '--no-store', '--json', dir], {
-      cwd: REPO_ROOT,
-    });
-    // The exit code may encode the verdict (macros were found), so only a crash or silence is a failure.
-    if (child.signal !== null || (child.exitCode !== 0 && child.stdoutBytes === 0)) {
-      const how = child.signal ? `signal ${child.signal}` : `exit code ${child.exitCode}`;
-      throw new Error(`emoguard scan failed (${how}), stderr:\n${child.stderrTail}`);
-    }
+    const child = await runScanChild(['--no-store', '--json', dir]);
     const notes = [
       `exit ${child.exitCode}`,
       `${child.stdoutBytes.toLocaleString('en-US')} B of JSON`,

@@ -38,6 +38,7 @@ import {
   measure,
   positiveIntEnv,
   totalBytes,
+  emoguardLauncher,
   type BenchResult,
 } from './lib.js';
 
@@ -146,7 +147,7 @@ function runCli(label: string, snapshots: readonly Uint8Array[], count: number):
       writeFileSync(join(dir, `ws-${String(i).padStart(6, '0')}.json`), input);
       bytes += input.length;
     }
-    const launcher = process.env.BENCH_EMOGUARD || join(REPO_ROOT, 'bin', 'emoguard');
+    const launcher = emoguardLauncher();
     const command = /\.m?js$/.test(launcher) ? [process.execPath, launcher] : [launcher];
     const timeFile = join(dir, 'time.txt');
     const r = spawnSync(

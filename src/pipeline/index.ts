@@ -6,7 +6,7 @@
  * const result = await scanInput({ path: 'invoice.doc', bytes });
  * result.verdict // 'malicious'
  */
-export { scanInput } from './scan.js';
+export { boundFindings, scanInput } from './scan.js';
 export type { ScanInput, ScanOptions } from './scan.js';
 export { ENGINES } from './registry.js';
 export { ACTIONS, decide, DEFAULT_POLICY, DISARM_FALLBACKS, resolvePolicy } from './policy.js';

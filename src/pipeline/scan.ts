@@ -205,7 +205,7 @@ async function untilDeadline<T>(
 
 // SECURITY: an input crafted to trigger thousands of findings or megabytes of evidence must not flood the
 // output, the store or the dashboard; every string that leaves the pipeline is clipped here.
-function boundFindings(findings: Finding[], limits: Readonly<Limits>): Finding[] {
+export function boundFindings(findings: Finding[], limits: Readonly<Limits>): Finding[] {
   const kept = findings.slice(0, limits.maxFindingsPerArtifact);
   if (findings.length > kept.length) {
     kept.push(

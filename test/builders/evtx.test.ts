@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { parseEvtx } from '../../src/formats/evtx/index.js';
 import {
   buildEvtx,
+  buildEvtxChunk,
+  repeatEvtxChunks,
   type EvtxFileSpec,
   type EvtxRecordSpec,
   type EvtxValueType,
@@ -184,5 +186,23 @@ test('evtx builder: parse(build(spec)) gives every record back, every value type
   assert.deepEqual(
     parsed.records.map((r) => r.chunk),
     [0, 0, 0, 0, 0, 1, 1],
+  );
+});
+
+test('evtx builder: repeatEvtxChunks puts the chunks in turn behind a valid file header', () => {
+  const a = buildEvtxChunk({ records: [sameShape(1, 'a.exe'), sameShape(2, 'b.exe')] });
+  const b = buildEvtxChunk({ records: [sameShape(3, 'c.exe')] });
+  const parsed = parseEvtx(repeatEvtxChunks([a, b], 3));
+  assert.deepEqual(parsed.anomalies, []);
+  assert.equal(parsed.header.chunkCount, 3);
+  assert.deepEqual(
+    parsed.records.map((r) => [r.chunk, r.recordId]),
+    [
+      [0, 1],
+      [0, 2],
+      [1, 3],
+      [2, 1],
+      [2, 2],
+    ],
   );
 });

@@ -289,6 +289,27 @@ export function buildEvtx(spec: EvtxFileSpec): Uint8Array {
   return spec.truncateTo === undefined ? file : file.slice(0, spec.truncateTo);
 }
 
+/**
+ * A file of `count` chunks: `chunks` repeated in turn behind one MS-EVEN6 2.2 file header ("ElfFile\0",
+ * last chunk, header size 128, version 3.1, block size, chunk count saturated at 0xffff, CRC), for
+ * benchmarks that need a log of any size made of real or built chunks.
+ */
+export function repeatEvtxChunks(chunks: readonly Uint8Array[], count: number): Uint8Array {
+  const out = new Uint8Array(FILE_HEADER_SIZE + count * CHUNK_SIZE);
+  const view = new DataView(out.buffer);
+  out.set([0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00]);
+  view.setBigUint64(16, BigInt(count - 1), true);
+  view.setUint32(32, 128, true);
+  view.setUint16(36, 1, true);
+  view.setUint16(38, 3, true);
+  view.setUint16(40, FILE_HEADER_SIZE, true);
+  view.setUint16(42, Math.min(count, 0xffff), true);
+  view.setUint32(124, crc32(out.subarray(0, 120)), true);
+  for (let i = 0; i < count; i++)
+    out.set(chunks[i % chunks.length]!, FILE_HEADER_SIZE + i * CHUNK_SIZE);
+  return out;
+}
+
 /** The usual `Event` root attributes. */
 export function eventRoot(body: Record<string, unknown>): Record<string, unknown> {
   return { Event: { '#attributes': { xmlns: XMLNS }, ...body } };

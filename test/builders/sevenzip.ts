@@ -77,10 +77,23 @@ function signatureHeader(nextOffset: number, header: Uint8Array): Uint8Array {
   return concatBytes([SIGNATURE, u32le(crc32(start)), start]);
 }
 
+/** kFilesInfo with only kName (7zFormat.txt "FilesInfo"): the names, UTF-16LE, then kEnd, kEnd. */
+function filesInfo(fileNames: readonly string[]): Uint8Array {
+  const names = concatBytes(fileNames.map((name) => utf16(`${name}\0`)));
+  return concatBytes([
+    Uint8Array.of(0x05),
+    N(fileNames.length),
+    Uint8Array.of(0x11),
+    N(names.length + 1),
+    Uint8Array.of(0x00),
+    names,
+    Uint8Array.of(0x00, 0x00),
+  ]);
+}
+
 export function buildSevenZip(spec: SevenZipSpec): Uint8Array {
   const datas = spec.files.map((f) => enc(f.data));
   const pack = concatBytes(datas);
-  const names = concatBytes(spec.files.map((f) => utf16(`${f.name}\0`)));
   const header = concatBytes([
     Uint8Array.of(0x01, 0x04),
     streamsInfo(
@@ -90,13 +103,7 @@ export function buildSevenZip(spec: SevenZipSpec): Uint8Array {
       pack.length,
       datas.map((d) => d.length),
     ),
-    Uint8Array.of(0x05),
-    N(spec.files.length),
-    Uint8Array.of(0x11),
-    N(names.length + 1),
-    Uint8Array.of(0x00),
-    names,
-    Uint8Array.of(0x00, 0x00),
+    filesInfo(spec.files.map((f) => f.name)),
   ]);
   if (!spec.encodeHeader) return concatBytes([signatureHeader(pack.length, header), pack, header]);
   const encoded = concatBytes([
@@ -178,7 +185,6 @@ export function buildEncryptedSevenZip(spec: EncryptedSevenZipSpec): Uint8Array 
   const datas = spec.files.map((f) => enc(f.data));
   const plain = concatBytes(datas);
   const pack = encrypt(plain);
-  const names = concatBytes(spec.files.map((f) => utf16(`${f.name}\0`)));
   const header = concatBytes([
     Uint8Array.of(0x01, 0x04, 0x06),
     N(0),
@@ -195,13 +201,7 @@ export function buildEncryptedSevenZip(spec: EncryptedSevenZipSpec): Uint8Array 
     Uint8Array.of(0x0a, 0x01),
     ...datas.map((d) => u32le(crc32(d))),
     Uint8Array.of(0x00, 0x00),
-    Uint8Array.of(0x05),
-    N(spec.files.length),
-    Uint8Array.of(0x11),
-    N(names.length + 1),
-    Uint8Array.of(0x00),
-    names,
-    Uint8Array.of(0x00, 0x00),
+    filesInfo(spec.files.map((f) => f.name)),
   ]);
   if (!spec.encryptHeader) return concatBytes([signatureHeader(pack.length, header), pack, header]);
   const sealed = encrypt(header);

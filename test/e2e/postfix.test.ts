@@ -21,10 +21,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { demoMacroModules } from '../../src/apps/demo/index.js';
 import { buildOleWordDocument } from '../../src/formats/ovba/index.js';
 import { buildMime } from '../builders/mime.js';
+import { startSink, type Sink, type SinkMessage } from '../support/smtp-loopback.js';
 
 const BIN = fileURLToPath(new URL('../../bin/emoguard', import.meta.url));
 const FILTER = '127.0.0.1:10025';
@@ -145,8 +145,8 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 60_000): 
 }
 
 describe('postfix end to end', { skip }, () => {
-  const delivered: string[] = [];
-  let sink: SMTPServer | undefined;
+  const delivered: SinkMessage<string>[] = [];
+  let sink: Sink | undefined;
   let filter: ChildProcess | undefined;
   const quarantine = mkdtempSync(join(tmpdir(), 'emoguard-pf-q-'));
   const db = join(mkdtempSync(join(tmpdir(), 'emoguard-pf-db-')), 'store.db');
@@ -206,18 +206,7 @@ describe('postfix end to end', { skip }, () => {
     await lockSystemPostfix();
     locked = true;
     saved = saveSystemPostfix();
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString('latin1')));
-        stream.on('end', () => (delivered.push(raw), callback()));
-      },
-    });
-    await new Promise<void>((r) => server.listen(SINK_PORT, '127.0.0.1', () => r()));
-    sink = server;
+    sink = await startSink(delivered, (raw) => raw.toString('latin1'), { port: SINK_PORT });
     configurePostfix();
     try {
       postfix('stop');
@@ -242,7 +231,7 @@ describe('postfix end to end', { skip }, () => {
         } catch {
           // already stopped
         }
-      if (sink) await new Promise<void>((r) => sink!.close(() => r()));
+      if (sink) await sink.close();
     } finally {
       if (locked) rmSync(LOCK, { recursive: true, force: true });
     }
@@ -250,7 +239,10 @@ describe('postfix end to end', { skip }, () => {
 
   test('a clean mail passes Postfix → filter → Postfix → destination', async () => {
     await sendThroughPostfix(await buildMime({ subject: 'pf-clean', text: 'hello' }), 'pf-clean');
-    const got = await until('delivery', () => delivered.find((m) => /Subject: pf-clean/.test(m)));
+    const got = await until(
+      'delivery',
+      () => delivered.find((m) => /Subject: pf-clean/.test(m.raw))?.raw,
+    );
     assert.match(got, /Received: from .*\(localhost \[127\.0\.0\.1\]\)/);
   });
 
@@ -268,7 +260,7 @@ describe('postfix end to end', { skip }, () => {
       readdirSync(quarantine).some((n) => n.endsWith('.json')) ? true : undefined,
     );
     await new Promise((r) => setTimeout(r, 2000));
-    assert.ok(!delivered.some((m) => /Subject: pf-malicious/.test(m)));
+    assert.ok(!delivered.some((m) => /Subject: pf-malicious/.test(m.raw)), 'not delivered');
   });
 
   test('with the filter down the mail is deferred, and delivered once it is back', async () => {
@@ -282,11 +274,11 @@ describe('postfix end to end', { skip }, () => {
       return /"delay_reason":\s*"[^"]*10025/.test(q) ? q : undefined;
     });
     assert.match(queued, /connect to 127\.0\.0\.1\[127\.0\.0\.1\]:10025: Connection refused|10025/);
-    assert.ok(!delivered.some((m) => /Subject: pf-deferred/.test(m)));
+    assert.ok(!delivered.some((m) => /Subject: pf-deferred/.test(m.raw)), 'not delivered yet');
     await startFilter();
     execFileSync('postqueue', ['-f']);
     await until('delivery after the retry', () =>
-      delivered.find((m) => /Subject: pf-deferred/.test(m)),
+      delivered.find((m) => /Subject: pf-deferred/.test(m.raw)),
     );
   });
 });

@@ -50,3 +50,30 @@ export function engineFor(
 export function processRule(detection: string, extra = ''): string {
   return `title: Test rule\nid: 00000000-0000-4000-8000-000000000001\nlevel: high\ntags: [attack.execution, attack.t1059.001]\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n${detection}\n${extra}`;
 }
+
+/**
+ * `count` process_creation rules (`r0`, `r1`, …): random `words` under a random one of `modifiers` on
+ * CommandLine, Image or ParentImage, about half with a Sigma filter. For tests that compare two paths
+ * over the same rules (packed and unpacked, prefilter on and off); `rand(n)` is the test's seeded PRNG.
+ */
+export function randomProcessRules(options: {
+  rand: (n: number) => number;
+  words: readonly string[];
+  modifiers: readonly string[];
+  count: number;
+  level?: string;
+}): string[] {
+  const { rand, words, modifiers } = options;
+  const fields = ['CommandLine', 'Image', 'ParentImage'];
+  const pick = () => words[rand(words.length)]!.replace(/\\/g, '\\\\');
+  const level = options.level === undefined ? '' : `level: ${options.level}\n`;
+  return Array.from({ length: options.count }, (_, i) => {
+    const m = modifiers[rand(modifiers.length)]!;
+    const value =
+      m === '|re' ? `'(?i)${pick().replace(/[.#]/g, '.')}'` : `['${pick()}', '${pick()}']`;
+    const filter = rand(2)
+      ? `\n  filter:\n    ${fields[rand(3)]}|contains: '${pick()}'\n  condition: selection and not filter`
+      : '\n  condition: selection';
+    return `title: r${i}\nid: r${i}\n${level}logsource: {product: windows, category: process_creation}\ndetection:\n  selection:\n    ${fields[rand(3)]}${m}: ${value}${filter}`;
+  });
+}

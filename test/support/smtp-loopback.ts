@@ -10,10 +10,10 @@ import { createFilterServer, createRelay, type FilterOptions } from '../../src/a
 import { Scanner } from '../../src/apps/scan-runner/index.js';
 import { resolveLimits } from '../../src/core/index.js';
 
-/** Listens on 127.0.0.1, port chosen by the system; resolves with the port. */
-export function listenLoopback(server: SMTPServer): Promise<number> {
+/** Listens on 127.0.0.1, on `port` or one chosen by the system (0); resolves with the port. */
+export function listenLoopback(server: SMTPServer, port = 0): Promise<number> {
   return new Promise<number>((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
+    server.listen(port, '127.0.0.1', () =>
       resolve((server as unknown as { server: { address(): AddressInfo } }).server.address().port),
     ),
   );
@@ -33,10 +33,14 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-/** The next hop: pushes each message it accepts onto `delivered`, its bytes decoded by `decode`. */
+/**
+ * The next hop: pushes each message it accepts onto `delivered`, its bytes decoded by `decode`, on
+ * `port` (default: ephemeral), answering 250 after `replyDelayMs()` (default: at once).
+ */
 export async function startSink<R>(
   delivered: SinkMessage<R>[],
   decode: (raw: Buffer) => R,
+  options: { port?: number; replyDelayMs?: () => number } = {},
 ): Promise<Sink> {
   const sink = { down: false } as Sink;
   sink.server = new SMTPServer({
@@ -56,11 +60,13 @@ export async function startSink<R>(
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: decode(Buffer.concat(chunks)),
         });
-        callback(null, 'queued as TEST');
+        const delay = options.replyDelayMs?.() ?? 0;
+        if (delay > 0) setTimeout(() => callback(null, 'queued as TEST'), delay);
+        else callback(null, 'queued as TEST');
       });
     },
   });
-  sink.port = await listenLoopback(sink.server);
+  sink.port = await listenLoopback(sink.server, options.port);
   sink.close = () => new Promise<void>((r) => sink.server.close(() => r()));
   return sink;
 }

@@ -1,6 +1,4 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Anomaly } from '../../core/index.js';
 import type { PackedRuleSet } from '../../engines/sigma/index.js';
 import {
@@ -8,21 +6,14 @@ import {
   type WinlogItem,
   type WinlogMappings,
 } from '../../formats/winlog-json/index.js';
+import { siblingScript, startWorker } from '../worker-thread/index.js';
 import type { HuntTask, HuntWorkerReply, HuntWorkerRequest, MatchedEvent } from './worker.js';
 
 // Workers run as .ts under tsx (tests, benches) and as .js from dist/ (bin/emoguard).
-const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const WORKER_URL = siblingScript(import.meta.url, 'worker');
 
 /** Tasks queued or running per worker: memory is bounded by this many chunks' or ranges' events. */
 export const CHUNKS_IN_FLIGHT_PER_WORKER = 4;
-
-/** Node 20 does not apply the parent's `--import tsx` hooks to workers (see scan-runner/pool.ts). */
-function startWorker(url: URL, options: WorkerOptions = {}): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { ...options, eval: true });
-}
 
 /** What the workers need: the rules packed by the main thread and the JSON log mappings. */
 export interface HuntRules {

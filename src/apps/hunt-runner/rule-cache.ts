@@ -7,20 +7,6 @@
  * only packs and unpacks; this file does the I/O.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { RuleError, type RuleSpan } from '../../core/index.js';
@@ -31,6 +17,13 @@ import {
   type LoadedRuleSet,
   type PackedRuleSet,
 } from '../../engines/sigma/index.js';
+import {
+  ensurePrivateDir,
+  isPrivateDir,
+  pruneOldest,
+  readPrivateFile,
+  writeFileAtomic,
+} from '../private-cache/index.js';
 
 const MAGIC = 'emoguard-sigma-cache';
 /** Cache files kept; older ones are removed after a write. // SECURITY: the directory stays bounded. */
@@ -133,25 +126,15 @@ export function loadRulesCached(
 }
 
 /** SECURITY: a planted entry could hide detections: only our own, private directory and files count. */
-function isPrivate(st: { uid: number; mode: number }): boolean {
-  const uid = process.getuid?.();
-  return (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
-}
-
 function readEntry(dir: string, key: string): CacheEntry | undefined {
-  let fd: number | undefined;
+  if (!isPrivateDir(dir)) return undefined;
+  const bytes = readPrivateFile(join(dir, `${key}.v8`), MAX_CACHE_FILE_BYTES);
+  if (!bytes) return undefined;
   try {
-    const d = lstatSync(dir);
-    if (!d.isDirectory() || !isPrivate(d)) return undefined;
-    fd = openSync(join(dir, `${key}.v8`), constants.O_RDONLY | constants.O_NOFOLLOW);
-    const st = fstatSync(fd);
-    if (!st.isFile() || !isPrivate(st) || st.size > MAX_CACHE_FILE_BYTES) return undefined;
-    const entry: unknown = deserialize(readFileSync(fd));
+    const entry: unknown = deserialize(bytes);
     return isEntry(entry, key) ? entry : undefined;
   } catch {
-    return undefined; // absent, unreadable or not V8 data: rebuilt
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    return undefined; // not V8 data: rebuilt
   }
 }
 
@@ -188,30 +171,7 @@ function isEntry(v: unknown, key: string): v is CacheEntry {
 
 /** Temp file + rename: a concurrent hunt reads the old entry or the new one, never half of one. */
 function writeEntry(dir: string, key: string, bytes: Uint8Array): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const d = lstatSync(dir);
-  if (!d.isDirectory() || !isPrivate(d)) return;
-  const path = join(dir, `${key}.v8`);
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    writeFileSync(temp, bytes, { mode: 0o600, flag: 'wx' });
-    renameSync(temp, path);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-  prune(dir);
-}
-
-function prune(dir: string): void {
-  const entries = readdirSync(dir)
-    .filter((f) => f.endsWith('.v8'))
-    .map((f) => {
-      try {
-        return { f, t: statSync(join(dir, f)).mtimeMs };
-      } catch {
-        return { f, t: 0 };
-      }
-    })
-    .sort((a, b) => b.t - a.t);
-  for (const { f } of entries.slice(MAX_CACHE_ENTRIES)) rmSync(join(dir, f), { force: true });
+  if (!ensurePrivateDir(dir)) return;
+  writeFileAtomic(join(dir, `${key}.v8`), bytes);
+  pruneOldest(dir, '.v8', MAX_CACHE_ENTRIES);
 }

@@ -1,9 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { IntelRows } from '../../store/index.js';
 import { ACK, type FeedOutcome, type FeedRequest, type WorkerMessage } from './protocol.js';
+import { siblingScript, startWorker } from '../worker-thread/index.js';
 import { readFeedRows } from './read.js';
 
 /**
@@ -14,16 +12,7 @@ export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 /** Rows per batch handed to the store. */
 export const FEED_BATCH_ROWS = 8192;
 
-// Workers run as .ts under tsx (tests, benches) and as .js from dist/ (bin/emoguard).
-const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-
-/** Node 20 does not apply the parent's `--import tsx` hooks to workers (see scan-runner/pool.ts). */
-function startWorker(url: URL, options: WorkerOptions): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { ...options, eval: true });
-}
+const WORKER_URL = siblingScript(import.meta.url, 'worker');
 
 export interface FeedReadOptions {
   /** Default WORKER_MIN_BYTES; 0 always uses a worker, Infinity never. */

@@ -1,12 +1,10 @@
 import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import {
-  clipText,
   emptyExtracted,
   findingForError,
   findingsForAnomalies,
   FormatError,
-  limitExceeded,
   LimitError,
   mergeExtracted,
   type Evidence,
@@ -20,7 +18,13 @@ import {
   type EmotetConfigOptions,
 } from '../../engines/emotet-config/index.js';
 import { rwxPeRegion } from '../../engines/memory/index.js';
-import type { YaraScanner, YaraVariables } from '../../engines/yara/index.js';
+import {
+  RuleHits,
+  variablesFor,
+  type RangeAddress,
+  type YaraScanner,
+  type YaraVariables,
+} from '../../engines/yara/index.js';
 import {
   formatAddress,
   isWritableExecutable,
@@ -34,7 +38,8 @@ import {
   type ByteSource,
   type MemoryRegion,
 } from '../../formats/minidump/index.js';
-import { LargeEmotetConfig, LargeRuleHits, type RangePlace } from './large-file-findings.js';
+import { boundFindings } from '../../pipeline/index.js';
+import { LargeEmotetConfig } from './large-file-findings.js';
 
 export type LargeFileType = 'minidump' | 'memory-image' | 'cape-memory';
 
@@ -99,7 +104,7 @@ interface Job {
   parts: Part[];
 }
 
-interface PlannedRange extends RangePlace {
+interface PlannedRange extends RangeAddress {
   region?: MemoryRegion;
 }
 
@@ -169,7 +174,8 @@ export async function scanLargeFile(options: LargeScanOptions): Promise<LargeSca
   } finally {
     await handle.close();
   }
-  return { size, findings: bound(findings, options.limits), extracted, scanned };
+  // SECURITY: as the pipeline does for every artifact: bounded findings and evidence.
+  return { size, findings: boundFindings(findings, options.limits), extracted, scanned };
 }
 
 /** What to scan: the whole raw image, or each memory region of a dump with its address. */
@@ -247,7 +253,7 @@ function* chunkJobs(places: PlannedRange[], chunkSize: number, overlap: number):
 /** Per-chunk detection state: YARA rules, C2 tables and keys, injected PE headers. */
 class ChunkState {
   readonly emotet = new LargeEmotetConfig();
-  private readonly rules = new Map<string, LargeRuleHits>();
+  private readonly rules = new Map<string, RuleHits>();
   private readonly injected: Evidence[] = [];
   private readonly variables: YaraVariables;
 
@@ -256,14 +262,7 @@ class ChunkState {
   constructor(options: LargeScanOptions) {
     this.options = { ...options, emotet: options.emotet ?? {} };
     const name = options.path.split(/[\\/]/).pop() ?? options.path;
-    const dot = name.lastIndexOf('.');
-    this.variables = {
-      filename: name,
-      filepath: options.path,
-      extension: dot > 0 ? name.slice(dot).toLowerCase() : '',
-      filetype: options.type,
-      owner: '',
-    };
+    this.variables = variablesFor({ name, path: options.path, type: options.type });
   }
 
   async scan(job: Job, bytes: Uint8Array): Promise<void> {
@@ -281,7 +280,8 @@ class ChunkState {
   results(): Finding[] {
     const out: Finding[] = [];
     if (this.injected.length > 0) out.push(rwxPeRegion(this.injected.slice(0, 32)));
-    for (const rule of this.rules.values()) out.push(rule.toFinding());
+    // Memory (a dump, a raw image) is the infected host: step 6 unless the rule says otherwise.
+    for (const rule of this.rules.values()) out.push(rule.toFinding('minidump'));
     return out;
   }
 
@@ -292,13 +292,13 @@ class ChunkState {
       const key = `${match.namespace}\0${match.rule}`;
       let hits = this.rules.get(key);
       if (!hits) {
-        hits = new LargeRuleHits(match, MAX_STRINGS_PER_RULE);
+        hits = new RuleHits(match, MAX_STRINGS_PER_RULE);
         this.rules.set(key, hits);
       }
-      if (owned.length === 0) hits.touch(job.place);
+      hits.inRange(job.place, owned.length);
       for (const s of owned) {
-        const data = bytes.subarray(s.offset, s.offset + Math.min(s.length, 64));
-        hits.add(s.identifier, s.length, data, at + s.offset, job.place);
+        const data = bytes.subarray(s.offset, s.offset + s.length);
+        hits.show(s.identifier, s.length, data, at + s.offset, job.place);
       }
     }
   }
@@ -348,7 +348,7 @@ function roundUp8(n: number): number {
 /** File offset → the planned range holding it (ranges sorted by file offset, as planRanges returns). */
 function placeFinder(
   places: readonly PlannedRange[],
-): (fileOffset: number) => RangePlace | undefined {
+): (fileOffset: number) => RangeAddress | undefined {
   return (offset) => {
     let lo = 0;
     let hi = places.length - 1;
@@ -395,25 +395,4 @@ function timeLimit(options: LargeScanOptions, where: string): LimitError {
     `${options.path}: time limit reached ${where}; the rest was not scanned`,
     { limit: 'maxTimePerInputMs', max: options.limits.maxTimePerInputMs },
   );
-}
-
-// SECURITY: as the pipeline does for every artifact: bounded findings and evidence.
-function bound(findings: Finding[], limits: Readonly<Limits>): Finding[] {
-  const kept = findings.slice(0, limits.maxFindingsPerArtifact);
-  if (findings.length > kept.length) {
-    kept.push(
-      limitExceeded({
-        text: `E_LIMIT_FINDINGS: ${findings.length - kept.length} more findings were dropped`,
-        note: `maxFindingsPerArtifact = ${limits.maxFindingsPerArtifact}`,
-      }),
-    );
-  }
-  for (const f of kept) {
-    for (const e of f.evidence) {
-      if (e.text !== undefined) e.text = clipText(e.text, limits.maxEvidenceChars);
-      if (e.note !== undefined) e.note = clipText(e.note, limits.maxEvidenceChars);
-      if (e.location !== undefined) e.location = clipText(e.location, limits.maxEvidenceChars);
-    }
-  }
-  return kept;
 }

@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import {
   emptyExtracted,
   engineError,
@@ -15,6 +13,7 @@ import {
   type ScanResult,
 } from '../../core/index.js';
 import { isCapeRecordHeader, isMinidump } from '../../formats/minidump/index.js';
+import { siblingScript, startWorker } from '../worker-thread/index.js';
 import type { LargeFileType } from './large-file-scan.js';
 import type { LargeWorkerMessage, LargeWorkerRequest } from './large-file-worker.js';
 import type { RunItem, RunOptions, RunProgress } from './run.js';
@@ -244,7 +243,9 @@ function runWorker(
 ): Promise<WorkerOutcome> {
   return new Promise((resolvePromise) => {
     let settled = false;
-    const worker = startWorker(data);
+    const worker = startWorker(siblingScript(import.meta.url, 'large-file-worker'), {
+      workerData: data,
+    });
     const finish = (outcome: WorkerOutcome) => {
       if (settled) return;
       settled = true;
@@ -272,17 +273,6 @@ function runWorker(
       finish({ kind: 'error', code: 'E_SCAN_WORKER_CRASHED', message: 'large-file worker exited' }),
     );
   });
-}
-
-// Workers run as .ts under tsx (tests, benches) and as .js from dist/; Node 20 does not pass the
-// parent's --import hooks to workers, so a .ts worker registers tsx itself first (as pool.ts does).
-function startWorker(data: LargeWorkerRequest): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./large-file-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, { workerData: data });
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
 }
 
 async function readHead(path: string, length: number): Promise<Uint8Array> {

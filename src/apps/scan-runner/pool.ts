@@ -1,8 +1,7 @@
 import { totalmem } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Limits, ScanResult, Verdict } from '../../core/index.js';
+import { siblingScript, startWorker } from '../worker-thread/index.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
 export type PoolTask = ({ path: string } | { path: string; bytes: Uint8Array; size: number }) & {
@@ -66,20 +65,8 @@ export const TASKS_PER_WORKER = 1;
  */
 export const WORKER_READY = 'ready';
 
-// Workers run as .ts under tsx (tests) and as .js from dist/ (bin/emoguard).
-const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-
-/**
- * Starts a worker. From dist/ the script is JavaScript; under tsx (tests, `make bench`) it is TypeScript,
- * and Node 20 does not apply the parent's `--import tsx` hooks to workers, so the worker registers them
- * itself before importing the script.
- */
-function startWorker(url: URL, options: WorkerOptions): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { ...options, eval: true });
-}
+// Workers run as .ts under tsx (tests) and as .js from dist/ (bin/emoguard); see apps/worker-thread.
+const WORKER_URL = siblingScript(import.meta.url, 'worker');
 
 /**
  * Worker threads that scan inputs in parallel. Each task has a watchdog (`maxTimePerInputMs`), started

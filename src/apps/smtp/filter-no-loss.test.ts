@@ -9,9 +9,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { buildMime } from '../../../test/builders/mime.js';
-import { listenLoopback, submitRaw } from '../../../test/support/smtp-loopback.js';
+import {
+  listenLoopback,
+  startSink,
+  submitRaw,
+  type SinkMessage,
+} from '../../../test/support/smtp-loopback.js';
 import { resolveLimits } from '../../core/index.js';
 import { buildOleWordDocument } from '../../formats/ovba/index.js';
 import { DEFAULT_POLICY } from '../../pipeline/index.js';
@@ -22,23 +26,8 @@ import { createFilterServer, createRelay, QuarantineDir, type FilterEvent } from
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A next hop that accepts every message, answering its 250 only after `delayMs`. */
-async function slowSink(received: string[], delayMs: () => number) {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('latin1')));
-      stream.on('end', () => {
-        received.push(raw);
-        setTimeout(() => callback(null, 'queued'), delayMs());
-      });
-    },
-  });
-  const port = await listenLoopback(server);
-  return { port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+const slowSink = (received: SinkMessage<string>[], delayMs: () => number) =>
+  startSink(received, (raw) => raw.toString('latin1'), { replyDelayMs: delayMs });
 
 /** A next hop that reads the whole message after DATA, then drops the connection without a reply. */
 async function droppingSink(received: string[]): Promise<{ port: number; server: Server }> {
@@ -153,7 +142,7 @@ describe('smtp filter: no loss, no duplicate at the timeout', () => {
   };
 
   test('a scan slower than the timeout → 451, and the message is not relayed after it', async () => {
-    const received: string[] = [];
+    const received: SinkMessage<string>[] = [];
     const sink = await slowSink(received, () => 0);
     const c = await chain(sink.port, 200);
     scanDelay.ms = 500;
@@ -196,7 +185,7 @@ describe('smtp filter: no loss, no duplicate at the timeout', () => {
   });
 
   test('a next hop slower than the timeout: the filter waits for its 250 and answers 250, once', async () => {
-    const received: string[] = [];
+    const received: SinkMessage<string>[] = [];
     const sink = await slowSink(received, () => 1000);
     const raw = await buildMime({ subject: 'slow hop', text: 'hello' });
     const c = await chain(sink.port, 400, await instantScanner(raw));

@@ -1,11 +1,10 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingScript, startWorker } from '../worker-thread/index.js';
 import type { TriageOutcome, TriageTaskLimits } from './analyze.js';
 import type { TriageReply, TriageTask } from './worker.js';
 
 // Workers run as .ts under tsx (tests, benches) and as .js from dist/ (bin/emoguard).
-const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const WORKER_URL = siblingScript(import.meta.url, 'worker');
 /**
  * Young generation of a worker. Parsing a snapshot allocates its whole JSON tree, then the validated
  * copy; with V8's default 16 MiB young generation most of it is scavenged and promoted again and again.
@@ -14,14 +13,6 @@ const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`,
 const YOUNG_GENERATION_MB = 48;
 /** A worker that has not answered this long after its time limit is stuck (a limit check missed): replaced. */
 const WATCHDOG_GRACE_MS = 5_000;
-
-/** Node 20 does not apply the parent's `--import tsx` hooks to workers (see scan-runner/pool.ts). */
-function startWorker(url: URL, options: WorkerOptions = {}): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { ...options, eval: true });
-}
 
 interface Slot {
   worker: Worker;

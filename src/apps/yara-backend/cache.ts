@@ -1,21 +1,14 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RuleError } from '../../core/index.js';
+import {
+  ensurePrivateDir,
+  isPrivateDir,
+  pruneOldest,
+  readPrivateFile,
+  writeFileAtomic,
+} from '../private-cache/index.js';
 import type { RuleFile } from './rule-files.js';
 
 /** What is stored beside a compiled blob so that a cache hit reports the same errors as the compile did. */
@@ -49,30 +42,9 @@ export function cacheKey(
   return hash.digest('hex');
 }
 
-/**
- * SECURITY: a compiled-rules blob is code for YARA-X (its conditions become WebAssembly), so a blob that
- * another local user could write must never be loaded: under a shared /tmp they could plant one. Only
- * directories and files owned by us and not writable by group or others are trusted.
- */
-function isPrivateDir(path: string): boolean {
-  try {
-    const st = lstatSync(path);
-    const uid = process.getuid?.();
-    return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
-  } catch {
-    return false;
-  }
-}
-
-function ensurePrivateDir(dir: string): boolean {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch {
-    return false;
-  }
-  return isPrivateDir(dir);
-}
-
+// SECURITY: a compiled-rules blob is code for YARA-X (its conditions become WebAssembly), so a blob that
+// another local user could write must never be loaded: under a shared /tmp they could plant one. Only
+// directories and files owned by us and not writable by group or others are trusted (apps/private-cache).
 export function readCache(
   dir: string,
   key: string,
@@ -88,62 +60,18 @@ export function readCache(
   }
 }
 
-/**
- * The file's bytes when it is a regular file owned by us and writable by nobody else, checked on the
- * open descriptor (fstat), so that swapping the path between the check and the read changes nothing.
- */
-function readPrivateFile(path: string): Uint8Array | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    const st = fstatSync(fd);
-    const uid = process.getuid?.();
-    if (!st.isFile() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) {
-      return undefined;
-    }
-    return readFileSync(fd);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** Writes blob and meta atomically (temp file + rename): concurrent workers never read half a blob. */
 export function writeCache(dir: string, key: string, blob: Uint8Array, meta: CachedMeta): boolean {
   if (!ensurePrivateDir(dir)) return false;
-  const suffix = `.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const parts: [string, Uint8Array | string][] = [
-    [join(dir, `${key}.json`), JSON.stringify(meta)],
-    [join(dir, `${key}.yarc`), blob],
-  ];
   try {
-    for (const [path, data] of parts) {
-      writeFileSync(path + suffix, data, { mode: 0o600 });
-      renameSync(path + suffix, path);
-    }
-    prune(dir);
-    return true;
+    writeFileAtomic(join(dir, `${key}.json`), JSON.stringify(meta));
+    writeFileAtomic(join(dir, `${key}.yarc`), blob);
   } catch {
-    for (const [path] of parts) rmSync(path + suffix, { force: true });
     return false;
   }
+  pruneOldest(dir, '.yarc', MAX_CACHED_RULE_SETS, ['.json']);
+  return true;
 }
 
 /** Compiled rule sets kept: one per rule-set version in use; older ones are deleted, oldest first. */
 export const MAX_CACHED_RULE_SETS = 16;
-
-function prune(dir: string): void {
-  try {
-    const blobs = readdirSync(dir)
-      .filter((f) => f.endsWith('.yarc'))
-      .map((f) => ({ key: f.slice(0, -5), mtime: statSync(join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime);
-    for (const old of blobs.slice(MAX_CACHED_RULE_SETS)) {
-      rmSync(join(dir, `${old.key}.yarc`), { force: true });
-      rmSync(join(dir, `${old.key}.json`), { force: true });
-    }
-  } catch {
-    // a cache that cannot be pruned still works; the next write tries again
-  }
-}

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomFillSync } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { concatBytes } from '../../core/index.js';
 import {
@@ -15,6 +13,7 @@ import {
 } from '../../../test/builders/emotet-config.js';
 import { buildMinidump, PAGE_READWRITE } from '../../../test/builders/minidump.js';
 import { makeContext } from '../../../test/support/engine-context.js';
+import { systemBinaries, systemBinariesSkip } from '../../../test/support/system-binaries.js';
 import {
   createEmotetConfigEngine,
   emotetConfigEngine,
@@ -23,6 +22,8 @@ import {
   isPublicUnicast,
   type EmotetConfig,
 } from './index.js';
+
+const MiB = 1024 * 1024;
 
 // TEST-NET addresses are not public unicast, so tests enable the documentation ranges explicitly.
 const engine = createEmotetConfigEngine({ allowDocumentationRanges: true });
@@ -202,38 +203,16 @@ test('emotet-config: nothing fires on 50 MB of random bytes', () => {
   );
 });
 
-const BIN = '/usr/bin';
-const binSkip = (() => {
-  try {
-    return readdirSync(BIN).length > 0 ? false : `${BIN} is empty`;
-  } catch {
-    return `${BIN} is not readable on this system`;
-  }
-})();
-
 test(
   'emotet-config: nothing fires on the system binaries in /usr/bin (first 32 MB)',
-  { skip: binSkip },
+  { skip: systemBinariesSkip },
   () => {
-    let budget = 32 * 1024 * 1024;
     let files = 0;
-    for (const name of readdirSync(BIN).sort()) {
-      const path = join(BIN, name);
-      let size;
-      try {
-        const st = statSync(path);
-        if (!st.isFile()) continue;
-        size = st.size;
-      } catch {
-        continue;
-      }
-      if (size > budget || size > 16 * 1024 * 1024) continue;
-      const bytes = new Uint8Array(readFileSync(path));
-      if (bytes[0] !== 0x7f || bytes[1] !== 0x45) continue; // ELF files only
+    const elf = systemBinaries({ budget: 32 * MiB, maxFile: 16 * MiB, isElfOnly: true });
+    for (const { path, bytes } of elf) {
       assert.deepEqual(findC2Tables(bytes), [], path);
-      budget -= size;
       files++;
     }
-    assert.ok(files > 10);
+    assert.ok(files > 10, `${files} ELF binaries read`);
   },
 );

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomFillSync } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { concatBytes } from '../../core/index.js';
 import {
@@ -15,6 +13,7 @@ import {
   testNetC2,
 } from '../../../test/builders/emotet-config.js';
 import { makeContext } from '../../../test/support/engine-context.js';
+import { systemBinaries, systemBinariesSkip } from '../../../test/support/system-binaries.js';
 import {
   createEmotetConfigEngine,
   emotetConfigEngine,
@@ -23,6 +22,8 @@ import {
   MAX_ENCRYPTED_LIST_BYTES,
   type EmotetConfig,
 } from './index.js';
+
+const MiB = 1024 * 1024;
 
 const TESTNET = { allowDocumentationRanges: true };
 const engine = createEmotetConfigEngine(TESTNET);
@@ -158,31 +159,15 @@ test('emotet-config: no encrypted list or key decodes out of 32 MB of random byt
   assert.deepEqual(found.keys, []);
 });
 
-test('emotet-config: no encrypted list decodes out of the system binaries in /usr/bin (first 16 MB)', (t) => {
-  let names: string[];
-  try {
-    names = readdirSync('/usr/bin').sort();
-  } catch {
-    t.skip('/usr/bin is not readable on this system');
-    return;
-  }
-  let budget = 16 * 1024 * 1024;
-  let files = 0;
-  for (const name of names) {
-    const path = join('/usr/bin', name);
-    let size;
-    try {
-      const st = statSync(path);
-      if (!st.isFile()) continue;
-      size = st.size;
-    } catch {
-      continue;
+test(
+  'emotet-config: no encrypted list decodes out of the system binaries in /usr/bin (first 16 MB)',
+  { skip: systemBinariesSkip },
+  () => {
+    let files = 0;
+    for (const { path, bytes } of systemBinaries({ budget: 16 * MiB, maxFile: 8 * MiB })) {
+      assert.deepEqual(findEncryptedConfig(bytes).tables, [], path);
+      files++;
     }
-    if (size > budget || size > 8 * 1024 * 1024) continue;
-    const bytes = new Uint8Array(readFileSync(path));
-    assert.deepEqual(findEncryptedConfig(bytes).tables, [], path);
-    budget -= size;
-    files++;
-  }
-  assert.ok(files > 10, `${files} binaries read`);
-});
+    assert.ok(files > 10, `${files} binaries read`);
+  },
+);

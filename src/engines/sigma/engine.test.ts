@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildLogEvent, SECURITY, SYSMON, sysmonProcess } from '../../../test/builders/winevent.js';
-import { engineFor, loadRuleTexts, processRule } from '../../../test/support/sigma.js';
+import {
+  engineFor,
+  loadRuleTexts,
+  processRule,
+  randomProcessRules,
+} from '../../../test/support/sigma.js';
 import { MAX_DEPTH } from './document.js';
 import { createSigmaEngine, MAX_BUCKET_CACHE } from './engine.js';
 
@@ -242,7 +247,7 @@ describe('index and prefilter', () => {
       'winword',
       'AppData\\Local\\Temp',
     ];
-    const mods = [
+    const modifiers = [
       '|contains',
       '|startswith',
       '|endswith',
@@ -251,17 +256,7 @@ describe('index and prefilter', () => {
       '|re',
       '|contains|windash',
     ];
-    const fields = ['CommandLine', 'Image', 'ParentImage'];
-    const rules = Array.from({ length: 60 }, (_, i) => {
-      const pick = () => words[rand(words.length)]!.replace(/\\/g, '\\\\');
-      const m = mods[rand(mods.length)]!;
-      const value =
-        m === '|re' ? `'(?i)${pick().replace(/[.#]/g, '.')}'` : `['${pick()}', '${pick()}']`;
-      const filter = rand(2)
-        ? `\n  filter:\n    ${fields[rand(3)]}|contains: '${pick()}'\n  condition: selection and not filter`
-        : '\n  condition: selection';
-      return `title: r${i}\nid: r${i}\nlogsource: {product: windows, category: process_creation}\ndetection:\n  selection:\n    ${fields[rand(3)]}${m}: ${value}${filter}`;
-    });
+    const rules = randomProcessRules({ rand, words, modifiers, count: 60 });
     const set = loadRuleTexts(rules);
     assert.deepEqual(
       set.errors.map((e) => e.render()),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildLogEvent, sysmonProcess } from '../../../test/builders/winevent.js';
-import { loadRuleTexts } from '../../../test/support/sigma.js';
+import { loadRuleTexts, randomProcessRules } from '../../../test/support/sigma.js';
 import { RuleError } from '../../core/index.js';
 import { createSigmaEngine } from './engine.js';
 import { packSigmaRules, unpackSigmaRules } from './pack.js';
@@ -12,8 +12,7 @@ const words = ['powershell', 'cmd.exe', '\\temp\\', 'rundll32', '-enc', 'winword
 function ruleTexts(): string[] {
   let seed = 7;
   const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-  const fields = ['CommandLine', 'Image', 'ParentImage'];
-  const mods = [
+  const modifiers = [
     '|contains',
     '|endswith',
     '|startswith',
@@ -21,16 +20,7 @@ function ruleTexts(): string[] {
     '|re',
     '|contains|windash',
   ];
-  const pick = () => words[rand(words.length)]!.replace(/\\/g, '\\\\');
-  const rules = Array.from({ length: 60 }, (_, i) => {
-    const m = mods[rand(mods.length)]!;
-    const value =
-      m === '|re' ? `'(?i)${pick().replace(/[.#]/g, '.')}'` : `['${pick()}', '${pick()}']`;
-    const filter = rand(2)
-      ? `\n  filter:\n    ${fields[rand(3)]}|contains: '${pick()}'\n  condition: selection and not filter`
-      : '\n  condition: selection';
-    return `title: r${i}\nid: r${i}\nlevel: high\nlogsource: {product: windows, category: process_creation}\ndetection:\n  selection:\n    ${fields[rand(3)]}${m}: ${value}${filter}`;
-  });
+  const rules = randomProcessRules({ rand, words, modifiers, count: 60, level: 'high' });
   return [
     ...rules,
     "title: admins\nid: admins\nlogsource: {product: windows, category: process_creation}\ndetection:\n  selection:\n    User|expand: '%Admins%'\n  condition: selection",

@@ -77,28 +77,35 @@ function analyzeWithYara(
  * never spans two unrelated regions and every offset has an address), otherwise the whole artifact.
  */
 function rangesOf(ctx: AnalysisContext): RangePlace[] {
-  if (ctx.artifact.type !== 'minidump') return [{ bytes: ctx.bytes, fileOffset: 0 }];
+  const whole = [{ bytes: ctx.bytes, fileOffset: 0, size: ctx.bytes.length }];
+  if (ctx.artifact.type !== 'minidump') return whole;
   let dump: Minidump;
   try {
     dump = ctx.memo(MINIDUMP_MEMO, () => parseMinidump(ctx.bytes));
   } catch {
-    return [{ bytes: ctx.bytes, fileOffset: 0 }]; // the memory engine reports the parse error
+    return whole; // the memory engine reports the parse error
   }
-  if (dump.regions.length === 0) return [{ bytes: ctx.bytes, fileOffset: 0 }];
-  return dump.regions.map((region) => ({
-    bytes: ctx.bytes.subarray(region.fileOffset, region.fileOffset + region.size),
-    fileOffset: region.fileOffset,
-    va: region.va,
-    ...(region.info
-      ? {
-          protection: `${protectionName(region.info.protect)} ${memoryTypeName(region.info.type)}`,
-        }
-      : {}),
-  }));
+  if (dump.regions.length === 0) return whole;
+  return dump.regions.map((region) => {
+    const bytes = ctx.bytes.subarray(region.fileOffset, region.fileOffset + region.size);
+    return {
+      bytes,
+      fileOffset: region.fileOffset,
+      size: bytes.length, // a truncated dump's last region is shown as far as it goes
+      va: region.va,
+      ...(region.info
+        ? {
+            protection: `${protectionName(region.info.protect)} ${memoryTypeName(region.info.type)}`,
+          }
+        : {}),
+    };
+  });
 }
 
 /** LOKI/THOR-style externals (see YARA_EXTERNALS); `filetype` is the sniffed content type. */
-export function variablesFor(artifact: Readonly<Artifact>): YaraVariables {
+export function variablesFor(
+  artifact: Readonly<Pick<Artifact, 'name' | 'path' | 'type'>>,
+): YaraVariables {
   const dot = artifact.name.lastIndexOf('.');
   return {
     filename: artifact.name,

@@ -22,7 +22,14 @@ export {
 } from './chunks.js';
 export { createYaraEngine, variablesFor, type YaraEngineOptions } from './engine.js';
 export { YARA_FINDINGS, yaraMatch } from './findings.js';
-export { attackOf, renderBytes, severityOf, stepOf } from './match-finding.js';
+export {
+  attackOf,
+  renderBytes,
+  RuleHits,
+  severityOf,
+  stepOf,
+  type RangeAddress,
+} from './match-finding.js';
 export {
   YARA_EXTERNALS,
   type YaraMetaValue,

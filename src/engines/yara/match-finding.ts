@@ -10,48 +10,86 @@ import {
 } from '../../core/index.js';
 import type { MergedMatch } from './chunks.js';
 import { yaraMatch } from './findings.js';
-import type { YaraMetaValue } from './scanner.js';
+import type { YaraMetaValue, YaraRuleMatch } from './scanner.js';
 
-/** Where a scanned range sits: its file offset and, in a memory dump, its address and page state. */
-export interface RangePlace {
-  bytes: Uint8Array;
+/** Where a scanned range sits in its file: offset, size and, in process memory, address and page state. */
+export interface RangeAddress {
   fileOffset: number;
-  /** Virtual address of `bytes[0]` (memory dumps). */
+  size: number;
+  /** Virtual address of the range's first byte (minidump, CAPE dump). */
   va?: bigint;
   /** `PAGE_EXECUTE_READWRITE MEM_PRIVATE` … (memory dumps with a MemoryInfoListStream). */
   protection?: string;
 }
 
+/** A scanned range and its bytes (`bytes.length === size`). */
+export interface RangePlace extends RangeAddress {
+  bytes: Uint8Array;
+}
+
 /** Bytes of matched data shown in evidence (the backend's `data` string is lossy: we slice ourselves). */
 const SHOWN_BYTES = 64;
 
-/** Accumulates one rule's matches over every range of an artifact, then becomes one finding. */
+/** `va 0x…, PROT, region 0x…+0x…` for a file offset inside `place`; undefined outside process memory. */
+export function addressNote(
+  place: RangeAddress | undefined,
+  fileOffset: number,
+): string | undefined {
+  if (place?.va === undefined) return undefined;
+  const va = `va 0x${(place.va + BigInt(fileOffset - place.fileOffset)).toString(16)}`;
+  const region = `region 0x${place.va.toString(16)}+0x${place.size.toString(16)}`;
+  return [va, place.protection, region].filter(Boolean).join(', ');
+}
+
+/**
+ * Accumulates one rule's matches over every range of an artifact (the engine's buffers, or the chunks
+ * of a large file the scan runner streams), then becomes one `yara.match` finding.
+ */
 export class RuleHits {
   private readonly evidence: Evidence[] = [];
   private count = 0;
   private readonly ranges = new Set<number>();
 
   constructor(
-    readonly match: Omit<MergedMatch, 'strings' | 'stringCount'>,
+    readonly match: Omit<YaraRuleMatch, 'strings'>,
     private readonly maxEvidence: number,
   ) {}
 
+  /** The engine's chunked scan of `place.bytes` (offsets relative to them). */
   add(match: MergedMatch, place: RangePlace): void {
-    this.count += match.stringCount;
-    this.ranges.add(place.fileOffset);
+    this.inRange(place, match.stringCount);
     for (const s of match.strings) {
-      if (this.evidence.length >= this.maxEvidence) break;
       const data = place.bytes.subarray(s.offset, s.offset + Math.min(s.length, SHOWN_BYTES));
-      const more = s.length > SHOWN_BYTES ? `…[${s.length} bytes]` : '';
-      this.evidence.push({
-        location: `${this.match.namespace}:${this.match.rule}`,
-        text: `${s.identifier} ${renderBytes(data)}${more}`,
-        offset: place.fileOffset + s.offset,
-        ...(place.va === undefined ? {} : { note: memoryNote(place, s.offset) }),
-      });
+      this.show(s.identifier, s.length, data, place.fileOffset + s.offset, place);
     }
   }
 
+  /** `occurrences` pattern matches in the range at `place`; 0 for a condition-only rule, still a match. */
+  inRange(place: RangeAddress, occurrences: number): void {
+    this.count += occurrences;
+    this.ranges.add(place.fileOffset);
+  }
+
+  /** One occurrence as evidence while there is room: `data` its bytes, `fileOffset` absolute. */
+  show(
+    identifier: string,
+    length: number,
+    data: Uint8Array,
+    fileOffset: number,
+    place: RangeAddress,
+  ): void {
+    if (this.evidence.length >= this.maxEvidence) return;
+    const more = length > SHOWN_BYTES ? `…[${length} bytes]` : '';
+    const note = addressNote(place, fileOffset);
+    this.evidence.push({
+      location: `${this.match.namespace}:${this.match.rule}`,
+      text: `${identifier} ${renderBytes(data.subarray(0, SHOWN_BYTES))}${more}`,
+      offset: fileOffset,
+      ...(note === undefined ? {} : { note }),
+    });
+  }
+
+  /** `type` picks the step when the rule's meta names none (see stepOf). */
   toFinding(type: FileType): Finding {
     const { meta, tags, namespace, rule } = this.match;
     const attack = attackOf(meta.attack);
@@ -77,12 +115,6 @@ export class RuleHits {
       attack: attack.known,
     };
   }
-}
-
-function memoryNote(place: RangePlace, offset: number): string {
-  const va = `va 0x${(place.va! + BigInt(offset)).toString(16)}`;
-  const region = `region 0x${place.va!.toString(16)}+0x${place.bytes.length.toString(16)}`;
-  return [va, place.protection, region].filter(Boolean).join(', ');
 }
 
 /** Printable ASCII as is, everything else as \xNN: evidence must survive JSON, terminals and HTML. */

@@ -20,6 +20,24 @@ const SEVERITY_CHECK = `('info', 'low', 'medium', 'high', 'critical')`;
 const STEP_CHECK = `('1', '2', '3', '4', '5', '6', 'post')`;
 const STATUS_CHECK = `('new', 'investigating', 'contained', 'remediated', 'closed')`;
 const INTEL_TYPE_CHECK = `('ip', 'ip-port', 'cidr', 'domain', 'url', 'md5', 'sha1', 'sha256', 'ja3', 'ja3s')`;
+/**
+ * The intel table's columns: created by migration 2, rebuilt by 7 with the same columns (its key moved to
+ * an index). Frozen like the migrations that use it: a column change is a new migration, not an edit here.
+ */
+const INTEL_COLUMNS = `
+  id          INTEGER PRIMARY KEY,
+  type        TEXT NOT NULL CHECK (type IN ${INTEL_TYPE_CHECK}),
+  value       TEXT NOT NULL CHECK (length(value) > 0),
+  source      TEXT NOT NULL CHECK (length(source) > 0),
+  first_seen  TEXT,
+  last_seen   TEXT,
+  confidence  INTEGER CHECK (confidence BETWEEN 0 AND 100),
+  tags        TEXT NOT NULL DEFAULT '[]',   -- JSON string[]
+  malware     TEXT,
+  reference   TEXT,
+  expires_at  TEXT,
+  imported_at TEXT NOT NULL,
+  updated_at  TEXT NOT NULL`.slice(1);
 
 export const SCHEMA_VERSION_TABLE = `
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -135,19 +153,7 @@ CREATE INDEX incident_findings_finding ON incident_findings(finding_id);
 -- Threat-intel indicators (emoguard intel import), one row per (type, value, source). Separate from the
 -- iocs table, which holds what scans extracted.
 CREATE TABLE intel (
-  id          INTEGER PRIMARY KEY,
-  type        TEXT NOT NULL CHECK (type IN ${INTEL_TYPE_CHECK}),
-  value       TEXT NOT NULL CHECK (length(value) > 0),
-  source      TEXT NOT NULL CHECK (length(source) > 0),
-  first_seen  TEXT,
-  last_seen   TEXT,
-  confidence  INTEGER CHECK (confidence BETWEEN 0 AND 100),
-  tags        TEXT NOT NULL DEFAULT '[]',   -- JSON string[]
-  malware     TEXT,
-  reference   TEXT,
-  expires_at  TEXT,
-  imported_at TEXT NOT NULL,
-  updated_at  TEXT NOT NULL,
+${INTEL_COLUMNS},
   UNIQUE (type, value, source)
 );
 -- Few indexes on purpose: every one slows the import of million-row feeds. Filters by source scan.
@@ -329,19 +335,7 @@ CREATE INDEX quarantine_status ON quarantine(status, received_at);
     // B-tree inserts. SQLite cannot drop a table constraint, so the table is rebuilt (nothing references it).
     sql: `
 CREATE TABLE intel_v7 (
-  id          INTEGER PRIMARY KEY,
-  type        TEXT NOT NULL CHECK (type IN ${INTEL_TYPE_CHECK}),
-  value       TEXT NOT NULL CHECK (length(value) > 0),
-  source      TEXT NOT NULL CHECK (length(source) > 0),
-  first_seen  TEXT,
-  last_seen   TEXT,
-  confidence  INTEGER CHECK (confidence BETWEEN 0 AND 100),
-  tags        TEXT NOT NULL DEFAULT '[]',   -- JSON string[]
-  malware     TEXT,
-  reference   TEXT,
-  expires_at  TEXT,
-  imported_at TEXT NOT NULL,
-  updated_at  TEXT NOT NULL
+${INTEL_COLUMNS}
 );
 INSERT INTO intel_v7 SELECT id, type, value, source, first_seen, last_seen, confidence, tags, malware,
   reference, expires_at, imported_at, updated_at FROM intel ORDER BY id;
