@@ -11,6 +11,29 @@ import type {
 } from '../core/index.js';
 import type { AuthStore } from './auth.js';
 import type { QuarantineStore } from './quarantine.js';
+import type {
+  IntelBatch,
+  IntelFilter,
+  IntelImportResult,
+  IntelInput,
+  IntelQuery,
+  IntelRecord,
+  IntelStats,
+} from './intel.js';
+
+export { INTEL_ROW_COLUMNS, INTEL_TYPES } from './intel.js';
+export type {
+  IntelBatch,
+  IntelFilter,
+  IntelImportResult,
+  IntelInput,
+  IntelQuery,
+  IntelRecord,
+  IntelRows,
+  IntelSourceStats,
+  IntelStats,
+  IntelType,
+} from './intel.js';
 
 /**
  * Where findings live between a scan and the people who act on it. One interface, several backends
@@ -407,126 +430,6 @@ export interface Incident {
   updatedAt: Date;
   /** Linked finding row ids, ascending. */
   findingIds: number[];
-}
-
-/** Indicator types of the intel store (the same list as `formats/intel` IOC_TYPES; store imports core only). */
-export const INTEL_TYPES = [
-  'ip',
-  'ip-port',
-  'cidr',
-  'domain',
-  'url',
-  'md5',
-  'sha1',
-  'sha256',
-  'ja3',
-  'ja3s',
-] as const;
-export type IntelType = (typeof INTEL_TYPES)[number];
-
-export interface IntelInput {
-  type: IntelType;
-  value: string;
-  /** The feed (`feodotracker`, `urlhaus`, `misp:CIRCL` …). */
-  source: string;
-  firstSeen?: Date;
-  lastSeen?: Date;
-  /** 0–100. */
-  confidence?: number;
-  tags?: string[];
-  malware?: string;
-  reference?: string;
-  /** After this `expireIntel` removes the row and `loadIntel` leaves it out. */
-  expiresAt?: Date;
-}
-
-/** The order of an indicator's values in `IntelRows.cells`. */
-export const INTEL_ROW_COLUMNS = [
-  'type',
-  'value',
-  'source',
-  'firstSeen',
-  'lastSeen',
-  'confidence',
-  'tags',
-  'malware',
-  'reference',
-  'expiresAt',
-] as const;
-
-/**
- * Indicators in their stored form, row-major, without an object per row (what `intel import` hands
- * over from its parsing thread): INTEL_ROW_COLUMNS.length cells per row; times as ISO-8601 text as
- * `Date.toISOString()` writes it, tags as the JSON text of a string array, null for an absent field.
- */
-export interface IntelRows {
-  rows: number;
-  cells: readonly (string | number | null)[];
-}
-
-export type IntelBatch = readonly IntelInput[] | IntelRows;
-
-export interface IntelRecord {
-  id: number;
-  type: IntelType;
-  value: string;
-  source: string;
-  firstSeen: Date | null;
-  lastSeen: Date | null;
-  confidence: number | null;
-  tags: string[];
-  malware: string | null;
-  reference: string | null;
-  expiresAt: Date | null;
-  /** First import of this (type, value, source), and the latest. */
-  importedAt: Date;
-  updatedAt: Date;
-}
-
-export interface IntelImportResult {
-  inserted: number;
-  /** Rows that existed (or repeated within the batch) and were refreshed. */
-  updated: number;
-}
-
-export interface IntelQuery {
-  type?: IntelType;
-  source?: string;
-  /** Exact value. */
-  value?: string;
-  /** Leave out rows expired at `now`. */
-  activeOnly?: boolean;
-  now?: Date;
-  limit?: number;
-  offset?: number;
-}
-
-export interface IntelFilter {
-  types?: readonly IntelType[];
-  sources?: readonly string[];
-  includeExpired?: boolean;
-  now?: Date;
-  /** Rows per page read from the database (default 10,000). */
-  pageSize?: number;
-}
-
-export interface IntelSourceStats {
-  source: string;
-  total: number;
-  active: number;
-  expired: number;
-  byType: Partial<Record<IntelType, number>>;
-  /** Latest import or refresh of any of its rows. */
-  lastImport: Date | null;
-}
-
-export interface IntelStats {
-  total: number;
-  active: number;
-  expired: number;
-  byType: Record<IntelType, number>;
-  /** By source name. */
-  bySource: IntelSourceStats[];
 }
 
 export interface NoteInput {
