@@ -13,6 +13,7 @@ export * from './filetype.js';
 export * from './finding.js';
 export * from './hash.js';
 export * from './hunt.js';
+export * from './ioc-types.js';
 export * from './limits.js';
 export * from './scan-findings.js';
 export * from './scan-result.js';

@@ -1,18 +1,9 @@
 // The store's threat-intel rows, as `intel import|list|stats` write, query and count them.
-/** Indicator types of the intel store (the same list as `formats/intel` IOC_TYPES; store imports core only). */
-export const INTEL_TYPES = [
-  'ip',
-  'ip-port',
-  'cidr',
-  'domain',
-  'url',
-  'md5',
-  'sha1',
-  'sha256',
-  'ja3',
-  'ja3s',
-] as const;
-export type IntelType = (typeof INTEL_TYPES)[number];
+import { IOC_TYPES, type IocType } from '../core/index.js';
+
+/** Indicator types of the intel store: core's IOC_TYPES, the list the intel parsers and matchers use. */
+export const INTEL_TYPES = IOC_TYPES;
+export type IntelType = IocType;
 
 export interface IntelInput {
   type: IntelType;

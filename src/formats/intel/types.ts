@@ -1,23 +1,6 @@
-import type { Anomaly } from '../../core/index.js';
+import type { Anomaly, IocType } from '../../core/index.js';
 
-/** Indicator types emoguard matches. `ip-port` values are `ip:port` (`[v6]:port`), `cidr` `base/bits`. */
-export const IOC_TYPES = [
-  'ip',
-  'ip-port',
-  'cidr',
-  'domain',
-  'url',
-  'md5',
-  'sha1',
-  'sha256',
-  'ja3',
-  'ja3s',
-] as const;
-export type IocType = (typeof IOC_TYPES)[number];
-
-export function isIocType(value: unknown): value is IocType {
-  return typeof value === 'string' && (IOC_TYPES as readonly string[]).includes(value);
-}
+export { IOC_TYPES, isIocType, type IocType } from '../../core/index.js';
 
 /** One indicator from one feed. `value` is normalised (see normalize.ts); times are ISO 8601 UTC. */
 export interface Ioc {
