@@ -2,7 +2,18 @@ import { totalmem } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Limits, ScanResult, Verdict } from '../../core/index.js';
 import { siblingScript, startWorker } from '../worker-thread/index.js';
-import type { WorkerReply, WorkerRequest } from './worker.js';
+import {
+  BOARD_MASK,
+  BOARD_SIZE,
+  SEQ_WRAP,
+  STATE_BYTES,
+  WORKER_READY,
+  monotonicMs,
+  readRunning,
+  type WireTask,
+  type WorkerInit,
+} from './pool-protocol.js';
+import type { WorkerReply } from './worker.js';
 
 export type PoolTask = ({ path: string } | { path: string; bytes: Uint8Array; size: number }) & {
   yara?: readonly string[];
@@ -35,49 +46,80 @@ type FailCode = 'E_LIMIT_TIME' | 'E_LIMIT_MEMORY' | 'E_SCAN_WORKER_CRASHED';
 
 interface Queued {
   task: PoolTask;
-  id: number;
+  /** 0 until published on the board. */
+  seq: number;
+  /** What the workers get; its bytes (if any) copied when the task was given, so the caller keeps its own. */
+  wire: WireTask;
+  /** Times published again because the worker that held its reply died. */
+  retries: number;
   resolve: (reply: PoolReply) => void;
 }
 
 interface Slot {
   worker: Worker;
-  /** Tasks sent to this worker, oldest first; the worker runs them one at a time in this order. */
-  sent: Queued[];
-  /** The watchdog of `sent[0]`, the task the worker is running. */
+  id: number;
+  state: Int32Array;
+  started: Float64Array;
+  /** The watchdog: one timer per worker, due at the running input's deadline (or a period later). */
   timer?: NodeJS.Timeout;
-  /** The worker has loaded its modules (its `ready` message): watchdogs measure scans, not start-up. */
+  /** The worker has loaded its modules (its `ready` message). */
   isReady: boolean;
+  /** Why the worker is ending (its `error`, or the watchdog), reported when it has exited. */
+  failure?: { code: FailCode; message: string };
+  isDead: boolean;
 }
 
 /**
- * Tasks a worker holds at once by default. More than one hides the round trip through the main thread
- * between two small files, but ties queued inputs to one worker: on a machine whose cores are shared
- * (measured on 2 cores at load 15-30) a descheduled worker then holds up the in-order output while the
- * other one idles, and 1,000 Office files took 15 s with 4 queued per worker against 7-8 s with 1 (and
- * 10-11 s with 2). The pool and the worker support more (tests use 4); a task is only read by the worker
- * when it starts, so a queued task costs a path, not its bytes.
+ * Inputs published ahead of the workers. Enough that a worker never waits for the main thread between
+ * two inputs; broadcasts are batched (PUBLISH_BATCH) so each worker gets one message per batch, not one
+ * per input. Unpublished inputs wait in the pool's backlog (a path, or the one copy of given bytes).
  */
-export const TASKS_PER_WORKER = 1;
+const AHEAD_PER_WORKER = 2;
+const PUBLISH_BATCH = 8;
 
 /**
- * What a worker posts once its modules are loaded. Loading takes ~0.5 s from dist/ and seconds under tsx
- * on a busy machine; it is not the input's time, and a worker that fails to load exits (and is reported).
+ * How many inputs a caller keeps in flight so the pool always has a batch to publish. Output is written
+ * in input order: a worker that is descheduled on a loaded machine holds up only the one input it runs
+ * (the others are claimed by whichever worker is free), so the others go on until this window is full.
  */
-export const WORKER_READY = 'ready';
+export function inputsInFlight(workers: number): number {
+  return workers * (AHEAD_PER_WORKER + 2) + 2 * PUBLISH_BATCH;
+}
 
 // Workers run as .ts under tsx (tests) and as .js from dist/ (bin/emoguard); see apps/worker-thread.
 const WORKER_URL = siblingScript(import.meta.url, 'worker');
+const MAX_RETRIES = 3;
+/** Worker ids start at 2: -1 on the board marks a task the pool itself took (a worker that never started). */
+const TAKEN_BY_POOL = -1;
+
+/*
+ * V8 flags for the workers, measured (idle-equivalent machine, 2 cores; /tmp/om = 5,000 small Office files,
+ * /tmp/om20 = 20,000) and not set:
+ * - `--single-threaded-gc` pays (om 7.03 → 6.74 CPU-s, 3.79 → 3.58 s; om20 17.0 → 16.4 CPU-s) but only
+ *   from the command line: set with v8.setFlagsFromString once the main isolate runs, V8 aborts in its
+ *   next incremental GC ("Check failed: concurrent_marking_handle_ …"), and NODE_OPTIONS refuses it.
+ * - A larger `--interrupt-budget` (150,000 / 300,000: fewer TurboFan compiles per worker isolate) saves
+ *   0.5-0.6 CPU-s on om but costs 0.4-0.8 on om20, where the steady state dominates; likewise
+ *   `--no-turbo-inlining` (-0.25 / +1.3 CPU-s). `--v8-pool-size=1|2` changed nothing measurable.
+ */
 
 /**
- * Worker threads that scan inputs in parallel. Each task has a watchdog (`maxTimePerInputMs`), started
- * when the worker begins it (once the worker has loaded): a worker stuck in a synchronous loop on a hostile input is terminated and
- * replaced, the input is reported as not fully scanned, and the tasks queued behind it go to another
- * worker. A worker's heap is capped so one input cannot take the machine's memory.
+ * Worker threads that scan inputs in parallel (protocol: pool-protocol.ts). Each input has a watchdog
+ * (`maxTimePerInputMs` from when a worker starts it): a worker stuck in a synchronous loop on a hostile
+ * input is terminated and replaced, the input is reported as not fully scanned, and the other inputs
+ * are run by the other workers and the replacement. A worker's heap is capped so one input cannot take
+ * the machine's memory.
  */
 export class ScanPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Queued[] = [];
-  private nextId = 1;
+  /** Published and not yet answered, by seq. */
+  private readonly inFlight = new Map<number, Queued>();
+  /** Not yet published. */
+  private readonly backlog: Queued[] = [];
+  private readonly board = new Int32Array(new SharedArrayBuffer(BOARD_SIZE * 4));
+  private published = 0;
+  private nextWorkerId = 2;
+  private isFlushScheduled = false;
   private closed = false;
 
   constructor(
@@ -85,132 +127,231 @@ export class ScanPool {
     private readonly limits: Limits,
     /** The worker script; tests substitute one that hangs or crashes on demand. */
     private readonly workerUrl: URL = WORKER_URL,
-    private readonly tasksPerWorker: number = TASKS_PER_WORKER,
   ) {}
 
   run(task: PoolTask): Promise<PoolReply> {
     if (this.closed) throw new Error('scan pool is closed');
     return new Promise((resolve) => {
-      this.queue.push({ task, id: this.nextId++, resolve });
-      this.dispatch();
+      this.backlog.push({ task, seq: 0, wire: toWire(task), retries: 0, resolve });
+      this.maybeFlush();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    this.slots.length = 0;
+    const slots = this.slots.splice(0);
+    for (const slot of slots) clearTimeout(slot.timer);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+    const left = [...this.inFlight.values(), ...this.backlog.splice(0)];
+    this.inFlight.clear();
+    for (const q of left)
+      q.resolve({
+        id: q.seq,
+        ok: false,
+        code: 'E_SCAN_WORKER_CRASHED',
+        message: 'scan pool closed',
+      });
   }
 
-  private dispatch(): void {
-    while (this.queue.length > 0) {
-      const slot = this.pickSlot();
-      if (!slot) return;
-      const next = this.queue.shift()!;
-      slot.sent.push(next);
-      if (slot.sent.length === 1) this.arm(slot);
-      const request: WorkerRequest = { id: next.id, limits: this.limits, ...next.task };
-      const transfer = 'bytes' in next.task ? [next.task.bytes.buffer as ArrayBuffer] : [];
-      slot.worker.postMessage(request, transfer);
+  /** Publishes the backlog once the workers are about to run out, or a whole batch is waiting. */
+  private maybeFlush(): void {
+    if (this.isFlushScheduled || this.backlog.length === 0) return;
+    const ahead = this.inFlight.size - this.slots.length;
+    if (ahead >= AHEAD_PER_WORKER * this.size && this.backlog.length < PUBLISH_BATCH) return;
+    // On the next turn: the inputs a caller adds in this one go out in the same message.
+    this.isFlushScheduled = true;
+    setImmediate(() => {
+      this.isFlushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.closed) return;
+    const batch: WireTask[] = [];
+    while (this.backlog.length > 0 && this.inFlight.size < BOARD_SIZE / 2) {
+      const q = this.backlog.shift()!;
+      q.seq = (this.published++ % SEQ_WRAP) + 1;
+      q.wire.seq = q.seq;
+      Atomics.store(this.board, q.seq & BOARD_MASK, q.seq);
+      this.inFlight.set(q.seq, q);
+      batch.push(q.wire);
     }
+    if (batch.length === 0) return;
+    for (const slot of this.slots) slot.worker.postMessage(batch);
+    this.staff();
   }
 
-  /** An idle worker, else a new one while under `size`, else the least loaded one with room. */
-  private pickSlot(): Slot | undefined {
-    let best: Slot | undefined;
-    for (const slot of this.slots) {
-      if (slot.sent.length === 0) return slot;
-      if (slot.sent.length < this.tasksPerWorker && (!best || slot.sent.length < best.sent.length))
-        best = slot;
-    }
-    if (this.slots.length < this.size) return this.spawn();
-    return best;
+  /** Starts workers up to `size` (each replacement takes the unclaimed tasks) and arms the watchdogs. */
+  private staff(): void {
+    if (this.inFlight.size === 0) return;
+    // No more workers than inputs in flight: a one-file scan starts one worker, not one per core (each
+    // costs ~0.2 s of CPU to load, taken from the worker that scans on a 2-core machine).
+    while (this.slots.length < Math.min(this.size, this.inFlight.size)) this.spawn();
+    for (const slot of this.slots) this.watch(slot, this.limits.maxTimePerInputMs);
   }
 
-  /** Starts the watchdog of the task the worker is now running. */
-  private arm(slot: Slot): void {
-    const head = slot.sent[0];
-    if (!head || !slot.isReady) return;
-    slot.timer = setTimeout(
-      () =>
-        this.fail(
-          slot,
-          'E_LIMIT_TIME',
-          `${head.task.path}: scan took longer than ${this.limits.maxTimePerInputMs} ms`,
-        ),
-      this.limits.maxTimePerInputMs,
-    );
-  }
-
-  private spawn(): Slot {
+  private spawn(): void {
     const heapMb = Math.min(
       8192,
       Math.max(512, Math.floor(totalmem() / 1024 / 1024 / (this.size + 1))),
     );
+    const id = this.nextWorkerId++;
+    const shared = new SharedArrayBuffer(STATE_BYTES);
+    const tasks: WireTask[] = [];
+    for (const q of this.inFlight.values())
+      if (Atomics.load(this.board, q.seq & BOARD_MASK) === q.seq) tasks.push(q.wire);
+    const init: WorkerInit = {
+      id,
+      limits: this.limits,
+      board: this.board.buffer as SharedArrayBuffer,
+      state: shared,
+      tasks,
+    };
     const worker = startWorker(this.workerUrl, {
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
+      workerData: init,
     });
-    const slot: Slot = { worker, sent: [], isReady: false };
-    worker.on('message', (reply: WorkerReply | typeof WORKER_READY) => {
-      if (reply === WORKER_READY) {
-        slot.isReady = true;
-        this.arm(slot);
-        return;
-      }
-      if (slot.sent[0]?.id !== reply.id) return;
-      this.finish(slot, reply);
+    const slot: Slot = {
+      worker,
+      id,
+      state: new Int32Array(shared, 0, 1),
+      started: new Float64Array(shared, 8, 1),
+      isReady: false,
+      isDead: false,
+    };
+    worker.on('message', (replies: WorkerReply[] | typeof WORKER_READY) => {
+      if (replies === WORKER_READY) slot.isReady = true;
+      else for (const reply of replies) this.finish(reply);
     });
     worker.on('error', (error: Error & { code?: string }) => {
       const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.fail(slot, oom ? 'E_LIMIT_MEMORY' : 'E_SCAN_WORKER_CRASHED', error.message);
+      slot.failure ??= {
+        code: oom ? 'E_LIMIT_MEMORY' : 'E_SCAN_WORKER_CRASHED',
+        message: error.message,
+      };
     });
-    worker.on('exit', () => {
-      if (slot.sent.length > 0) this.fail(slot, 'E_SCAN_WORKER_CRASHED', 'scan worker exited');
-    });
+    worker.on('exit', () => this.bury(slot));
     this.slots.push(slot);
-    return slot;
   }
 
-  private finish(slot: Slot, reply: WorkerReply): void {
-    const task = slot.sent.shift()!;
-    clearTimeout(slot.timer);
-    this.arm(slot);
-    task.resolve(reply.ok && 'json' in reply ? parsedOnUse(reply) : (reply as PoolReply));
-    this.dispatch();
+  private finish(reply: WorkerReply): void {
+    const q = this.inFlight.get(reply.seq);
+    if (!q) return; // already answered: the watchdog stopped its worker as it finished
+    this.inFlight.delete(reply.seq);
+    q.resolve(reply.ok ? parsedOnUse(reply) : { ...reply, id: reply.seq });
+    this.maybeFlush();
   }
 
   /**
-   * Ends the running task with an error and replaces the worker: its state after a timeout or crash is
-   * unknown. The tasks queued behind it were not started and go back to the front of the queue.
+   * The watchdog of a worker, lazy: when it fires it reads which input the worker is running and since
+   * when, and either stops the worker (past maxTimePerInputMs) or sleeps until that input's deadline. A
+   * worker that moves on to the next input costs no timer at all.
    */
-  private fail(slot: Slot, code: FailCode, message: string): void {
+  private watch(slot: Slot, delayMs: number): void {
+    if (slot.timer || slot.isDead) return;
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      if (slot.isDead || this.closed) return;
+      const running = readRunning(slot.state, slot.started);
+      if (running) {
+        const left = running.startedMs + this.limits.maxTimePerInputMs - monotonicMs();
+        if (left <= 0) return this.stop(slot, running.seq);
+        return this.watch(slot, Math.ceil(left));
+      }
+      // Nothing running: an input started from now on has its deadline at least a period away.
+      if (this.inFlight.size > 0) this.watch(slot, this.limits.maxTimePerInputMs);
+    }, delayMs);
+    // The workers keep the process alive while there is work; an idle pool must not.
+    slot.timer.unref();
+  }
+
+  /** Past its deadline: the input is answered now, the worker replaced (its state is unknown). */
+  private stop(slot: Slot, seq: number): void {
+    const q = this.inFlight.get(seq);
+    const path = q?.task.path ?? '?';
+    this.retire(slot, {
+      code: 'E_LIMIT_TIME',
+      message: `${path}: scan took longer than ${this.limits.maxTimePerInputMs} ms`,
+    });
+    if (q) this.answer(q, slot.failure!);
+    void slot.worker.terminate();
+    this.staff();
+  }
+
+  private retire(slot: Slot, failure: { code: FailCode; message: string }): void {
+    slot.failure ??= failure;
+    slot.isDead = true;
+    clearTimeout(slot.timer);
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
-    clearTimeout(slot.timer);
-    const [task, ...waiting] = slot.sent;
-    slot.sent = [];
-    void slot.worker.terminate();
-    if (task) task.resolve({ id: task.id, ok: false, code, message });
-    if (this.closed) {
-      for (const w of waiting)
-        w.resolve({
-          id: w.id,
-          ok: false,
-          code: 'E_SCAN_WORKER_CRASHED',
-          message: 'scan pool closed',
-        });
-      return;
+  }
+
+  /**
+   * A worker has exited (its replies posted before are delivered by then). The input it was running is
+   * answered with why it stopped; the inputs it had claimed and not answered (replies it held back,
+   * pool-protocol.ts) are published again for the other workers. A worker that died before it was ready (it
+   * cannot load) fails the oldest waiting input, so a broken worker script cannot respawn for ever.
+   */
+  private bury(slot: Slot): void {
+    this.retire(slot, { code: 'E_SCAN_WORKER_CRASHED', message: 'scan worker exited' });
+    if (this.closed) return;
+    const owned = [...this.inFlight.values()].filter(
+      (q) => Atomics.load(this.board, q.seq & BOARD_MASK) === -slot.id,
+    );
+    const running = Atomics.load(slot.state, 0);
+    let culprit = owned.find((q) => q.seq === running);
+    if (!culprit && !slot.isReady) culprit = this.takeOldestUnclaimed();
+    if (culprit) this.answer(culprit, slot.failure!);
+    const again: WireTask[] = [];
+    for (const q of owned) {
+      if (q === culprit) continue;
+      // An input whose worker died after finishing it, again and again (its reply cannot be posted?),
+      // is answered with the failure rather than run for ever.
+      if (++q.retries > MAX_RETRIES) this.answer(q, slot.failure!);
+      else {
+        Atomics.store(this.board, q.seq & BOARD_MASK, q.seq);
+        again.push(q.wire);
+      }
     }
-    this.queue.unshift(...waiting);
-    this.dispatch();
+    if (again.length > 0) for (const s of this.slots) s.worker.postMessage(again);
+    this.staff();
+  }
+
+  private takeOldestUnclaimed(): Queued | undefined {
+    for (const q of this.inFlight.values()) {
+      const cell = q.seq & BOARD_MASK;
+      if (Atomics.compareExchange(this.board, cell, q.seq, TAKEN_BY_POOL) === q.seq) return q;
+    }
+    return undefined;
+  }
+
+  private answer(q: Queued, failure: { code: FailCode; message: string }): void {
+    if (!this.inFlight.delete(q.seq)) return;
+    q.resolve({ id: q.seq, ok: false, ...failure });
+    this.maybeFlush();
   }
 }
 
-function parsedOnUse(reply: { id: number; json: string; summary?: ResultSummary }): PoolReply {
+/** Bytes (standard input, SMTP mails) are copied once into shared memory: every worker may claim them. */
+function toWire(task: PoolTask): WireTask {
+  const wire: WireTask = { seq: 0, path: task.path };
+  if ('bytes' in task) {
+    const shared = new SharedArrayBuffer(task.bytes.length);
+    new Uint8Array(shared).set(task.bytes);
+    wire.bytes = shared;
+    wire.size = task.size;
+  }
+  if (task.yara) wire.yara = task.yara;
+  if (task.msgidDb) wire.msgidDb = task.msgidDb;
+  return wire;
+}
+
+function parsedOnUse(reply: { seq: number; json: string; summary?: ResultSummary }): PoolReply {
   let result: ScanResult | undefined;
-  const { id, json, summary } = reply;
+  const { seq, json, summary } = reply;
   return {
-    id,
+    id: seq,
     ok: true,
     json,
     ...(summary ? { summary } : {}),

@@ -12,8 +12,8 @@ import {
   sha256Hex,
 } from '../../core/index.js';
 import {
+  inputsInFlight,
   ScanPool,
-  TASKS_PER_WORKER,
   type PoolReply,
   type PoolTask,
   type ResultSummary,
@@ -65,7 +65,7 @@ export async function* scanPaths(
   options: RunOptions,
 ): AsyncGenerator<RunItem> {
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const window = workers * (TASKS_PER_WORKER + 4);
+  const window = inputsInFlight(workers);
   const pool = new ScanPool(workers, options.limits);
   const pending: Promise<RunItem>[] = [];
   const progress: RunProgress = { done: 0, found: 0, walking: true, bytes: 0 };

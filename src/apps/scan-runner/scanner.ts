@@ -21,13 +21,11 @@ export class Scanner {
 
   async scan(path: string, bytes: Uint8Array): Promise<ScanResult> {
     const identity = { sha256: sha256Hex(bytes), size: bytes.length };
-    // The pool transfers the buffer to the worker: hand it a copy the caller may keep using.
-    const copy = bytes.slice();
     const item = await toItem(
       path,
       await this.pool.run({
         path,
-        bytes: copy,
+        bytes,
         size: bytes.length,
         ...(this.extra.msgidDb ? { msgidDb: this.extra.msgidDb } : {}),
       }),
