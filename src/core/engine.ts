@@ -59,3 +59,22 @@ export interface Engine {
   readonly findings: readonly FindingFactory[];
   analyze(ctx: AnalysisContext): EngineOutput | Promise<EngineOutput>;
 }
+
+/**
+ * An `analyze` whose code is imported on its first call, for an engine most scans never run (mail,
+ * archives, disk images, shortcuts, memory dumps): registering it then costs its index and findings
+ * only, not its parsers and their packages. The first call waits for `load`; once loaded, the function
+ * runs as it is (a synchronous one stays synchronous, so the pipeline treats it as before).
+ *
+ * @example
+ * analyze: deferAnalyze(async () => (await import('./analyze.js')).analyzeLnk),
+ */
+export function deferAnalyze(load: () => Promise<Engine['analyze']>): Engine['analyze'] {
+  let analyze: Engine['analyze'] | undefined;
+  let loading: Promise<Engine['analyze']> | undefined;
+  return (ctx) => {
+    if (analyze !== undefined) return analyze(ctx);
+    loading ??= load().then((loaded) => (analyze = loaded));
+    return loading.then((loaded) => loaded(ctx));
+  };
+}

@@ -34,17 +34,18 @@ export const ENGINES: readonly Engine[] = [
   emotetConfigEngine,
 ];
 
-/** Built from data the apps load (hash indicators from the store); apps append it to ENGINES. */
-export { createHashIocEngine } from '../engines/ioc/index.js';
-
-/** The Office → WMI → PowerShell → payload chain detector for `emoguard hunt`. */
-export { createChainEngine } from '../engines/chain/index.js';
-
-/** The Sigma hunt engine (`emoguard hunt`), built from the rule text the apps load. */
-export { createSigmaEngine } from '../engines/sigma/index.js';
-
-/** YARA over every artifact and memory region, built from the rules the apps load (apps/yara-backend). */
-export { createYaraEngine } from '../engines/yara/index.js';
-
-/** Content disarm (`emoguard disarm`, the gateway's `disarm` action): not a scan engine; see pipeline/disarm.ts. */
-export { DISARM_FINDINGS } from '../engines/disarm/index.js';
+/**
+ * Engine folders that are not in ENGINES: built from data the apps load (hash indicators from the store,
+ * Sigma and YARA rules), run over hunt events (the Office → WMI → PowerShell → payload chain), or not a
+ * scan engine (content disarm, see pipeline/disarm.ts). The apps import them where they build them. They
+ * are listed here as loaders, not re-exported, so that the registry still names every engine folder
+ * while a scan worker, which imports this file for ENGINES, does not load their code (Sigma, YAML,
+ * disarm's writers, intel and log parsers: about 80 modules).
+ */
+export const ENGINES_BUILT_BY_APPS = {
+  ioc: () => import('../engines/ioc/index.js'),
+  chain: () => import('../engines/chain/index.js'),
+  sigma: () => import('../engines/sigma/index.js'),
+  yara: () => import('../engines/yara/index.js'),
+  disarm: () => import('../engines/disarm/index.js'),
+} as const;

@@ -5,6 +5,8 @@
  * @example
  * for await (const item of scanPaths(['mails/'], { limits })) console.log(item);
  */
+import type { LargeScanOptions, LargeScanOutput } from './large-file-scan.js';
+
 export { scanPaths } from './run.js';
 export { Scanner } from './scanner.js';
 export type { RunItem, RunOptions, RunProgress } from './run.js';
@@ -19,4 +21,12 @@ export {
   type LargeFileOptions,
   type LargeRoute,
 } from './large-file.js';
-export { scanLargeFile, type LargeFileType, type LargeScanOptions } from './large-file-scan.js';
+export type { LargeFileType, LargeScanOptions, LargeScanOutput } from './large-file-scan.js';
+
+/**
+ * Streams one large file through the detectors in this thread (see large-file-scan.ts). Loaded on first
+ * call: it pulls in the pipeline and its engines, which `scan` itself runs only in its worker threads.
+ */
+export async function scanLargeFile(options: LargeScanOptions): Promise<LargeScanOutput> {
+  return (await import('./large-file-scan.js')).scanLargeFile(options);
+}

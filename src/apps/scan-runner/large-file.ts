@@ -12,7 +12,6 @@ import {
   type Limits,
   type ScanResult,
 } from '../../core/index.js';
-import { isCapeRecordHeader, isMinidump } from '../../formats/minidump/index.js';
 import { siblingScript, startWorker } from '../worker-thread/index.js';
 import type { LargeFileType } from './large-file-scan.js';
 import type { LargeWorkerMessage, LargeWorkerRequest } from './large-file-worker.js';
@@ -83,6 +82,8 @@ export async function routeLargeInput(
   const isLarge = size > limits.maxFileSize;
   if (!isExplicit && !isLarge && ext !== '.dmp') return undefined;
   const head = await readHead(path, 32);
+  // Loaded here, past the name and size checks: the common path never needs the minidump reader.
+  const { isCapeRecordHeader, isMinidump } = await import('../../formats/minidump/index.js');
   if (isMinidump(head)) return isLarge ? { type: 'minidump', size } : undefined;
   if (isCapeRecordHeader(head)) return { type: 'cape-memory', size };
   if (isExplicit || (isLarge && (isNamed || options.rawMemory))) {

@@ -6,19 +6,25 @@
  * @example
  * archiveEngine.analyze(ctx) // children: invoice.docm …; archive.encrypted-member for a locked ZIP
  */
-import type { AnalysisContext, Engine } from '../../core/index.js';
+import { deferAnalyze, type AnalysisContext, type Engine } from '../../core/index.js';
 import { ARCHIVE_FINDINGS } from './findings.js';
-import { analyzeGzip } from './gzip.js';
-import { analyzeZip } from './zip-members.js';
 
 export const archiveEngine: Engine = {
   name: 'archive',
   types: ['zip', 'gzip'],
   // scan.parse-error and scan.limit-exceeded are reported too; core declares them (SCAN_FINDINGS).
   findings: ARCHIVE_FINDINGS,
-  analyze: (ctx: AnalysisContext) =>
-    ctx.artifact.type === 'gzip' ? analyzeGzip(ctx) : analyzeZip(ctx),
+  // Loaded on the first ZIP or GZIP (see deferAnalyze): an Office scan never needs it.
+  analyze: deferAnalyze(async () => {
+    const [{ analyzeGzip }, { analyzeZip }] = await Promise.all([
+      import('./gzip.js'),
+      import('./zip-members.js'),
+    ]);
+    return (ctx: AnalysisContext) =>
+      ctx.artifact.type === 'gzip' ? analyzeGzip(ctx) : analyzeZip(ctx);
+  }),
 };
 
 export { ARCHIVE_FINDINGS, encryptedMember } from './findings.js';
-export { ARCHIVE_PASSWORDS_MEMO } from './zip-members.js';
+// The same key as zip-members.ts reads (core's HINT_ARCHIVE_PASSWORDS), without loading that module.
+export { HINT_ARCHIVE_PASSWORDS as ARCHIVE_PASSWORDS_MEMO } from '../../core/index.js';

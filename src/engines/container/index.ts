@@ -9,30 +9,39 @@
  * @example
  * containerEngine.analyze(ctx) // container.disk-image + an invoice.lnk child for a mailed ISO
  */
-import type { AnalysisContext, Engine, EngineOutput } from '../../core/index.js';
-import { analyzeSevenZip } from './archives.js';
-import { analyzeDiskImage } from './disk-image.js';
+import {
+  deferAnalyze,
+  type AnalysisContext,
+  type Engine,
+  type EngineOutput,
+} from '../../core/index.js';
 import { CONTAINER_FINDINGS, ONENOTE_FINDINGS } from './findings.js';
-import { analyzeOneNote } from './onenote.js';
-import { analyzeRar } from './rar.js';
 
 export const containerEngine: Engine = {
   name: 'container',
   types: ['iso', 'fat', '7z', 'rar'],
   // scan.parse-error and scan.limit-exceeded are reported too; core declares them (SCAN_FINDINGS).
   findings: CONTAINER_FINDINGS,
-  analyze(ctx: AnalysisContext): EngineOutput | Promise<EngineOutput> {
-    if (ctx.artifact.type === '7z') return analyzeSevenZip(ctx);
-    if (ctx.artifact.type === 'rar') return analyzeRar(ctx);
-    return analyzeDiskImage(ctx);
-  },
+  // Loaded on the first container (see deferAnalyze): 7z, RAR (a WASM unrar) and disk-image readers.
+  analyze: deferAnalyze(async () => {
+    const [{ analyzeSevenZip }, { analyzeRar }, { analyzeDiskImage }] = await Promise.all([
+      import('./archives.js'),
+      import('./rar.js'),
+      import('./disk-image.js'),
+    ]);
+    return (ctx: AnalysisContext): EngineOutput | Promise<EngineOutput> => {
+      if (ctx.artifact.type === '7z') return analyzeSevenZip(ctx);
+      if (ctx.artifact.type === 'rar') return analyzeRar(ctx);
+      return analyzeDiskImage(ctx);
+    };
+  }),
 };
 
 export const onenoteEngine: Engine = {
   name: 'onenote',
   types: ['onenote'],
   findings: ONENOTE_FINDINGS,
-  analyze: analyzeOneNote,
+  analyze: deferAnalyze(async () => (await import('./onenote.js')).analyzeOneNote),
 };
 
 export { CONTAINER_FINDINGS, ONENOTE_FINDINGS } from './findings.js';

@@ -7,15 +7,15 @@
  * @example
  * lnkEngine.analyze(ctx) // lnk.shell-command, lnk.hidden-arguments, lnk.document-icon …
  */
-import type { Engine } from '../../core/index.js';
-import { analyzeLnk } from './analyze.js';
+import { deferAnalyze, type Engine } from '../../core/index.js';
 import { LNK_FINDINGS } from './findings.js';
 
 export const lnkEngine: Engine = {
   name: 'lnk',
   types: ['lnk'],
   findings: LNK_FINDINGS,
-  analyze: analyzeLnk,
+  // Loaded on the first shortcut: Office scans never need the MS-SHLLINK parser (see deferAnalyze).
+  analyze: deferAnalyze(async () => (await import('./analyze.js')).analyzeLnk),
 };
 
 export { LNK_FINDINGS } from './findings.js';

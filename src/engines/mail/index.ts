@@ -6,10 +6,8 @@
  * organisation's sent Message-IDs (`createMailEngine`), replies are checked against its real threads.
  * Specs: RFC 5322, RFC 2045–2047, RFC 2231, RFC 8601; MITRE ATT&CK T1566.001 / T1566.002.
  */
-import type { Engine } from '../../core/index.js';
-import { analyzeMail, type MailEngineOptions } from './engine.js';
-import { analyzeMbox } from './mbox.js';
-import { analyzeMsg } from './msg.js';
+import { deferAnalyze, type Engine } from '../../core/index.js';
+import type { MailEngineOptions } from './engine.js';
 import { MAIL_FINDINGS } from './findings.js';
 
 export {
@@ -35,12 +33,21 @@ export function createMailEngine(options: MailEngineOptions = {}): Engine {
     name: 'mail',
     types: ['eml', 'mbox', 'msg'],
     findings: MAIL_FINDINGS,
-    analyze: (ctx) =>
-      ctx.artifact.type === 'mbox'
-        ? analyzeMbox(ctx)
-        : ctx.artifact.type === 'msg'
-          ? analyzeMsg(ctx, options)
-          : analyzeMail(ctx, ctx.bytes, options),
+    // Loaded on the first mail (see deferAnalyze): MIME, Outlook .msg and their packages are not
+    // needed by a scan of Office files.
+    analyze: deferAnalyze(async () => {
+      const [{ analyzeMail }, { analyzeMbox }, { analyzeMsg }] = await Promise.all([
+        import('./engine.js'),
+        import('./mbox.js'),
+        import('./msg.js'),
+      ]);
+      return (ctx) =>
+        ctx.artifact.type === 'mbox'
+          ? analyzeMbox(ctx)
+          : ctx.artifact.type === 'msg'
+            ? analyzeMsg(ctx, options)
+            : analyzeMail(ctx, ctx.bytes, options);
+    }),
   };
 }
 

@@ -8,8 +8,7 @@
  * @example
  * memoryEngine.analyze(ctx) // memory.rwx-pe-region for a reflectively loaded DLL
  */
-import type { Engine } from '../../core/index.js';
-import { analyzeMemory } from './analyze.js';
+import { deferAnalyze, type Engine } from '../../core/index.js';
 import { MEMORY_FINDINGS } from './findings.js';
 
 export const memoryEngine: Engine = {
@@ -17,7 +16,8 @@ export const memoryEngine: Engine = {
   types: ['minidump'],
   // scan.parse-error and scan.limit-exceeded are reported too; core declares them (SCAN_FINDINGS).
   findings: MEMORY_FINDINGS,
-  analyze: analyzeMemory,
+  // Loaded on the first minidump (see deferAnalyze).
+  analyze: deferAnalyze(async () => (await import('./analyze.js')).analyzeMemory),
 };
 
 export { MEMORY_FINDINGS, rwxPeRegion } from './findings.js';

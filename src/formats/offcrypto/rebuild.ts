@@ -1,5 +1,4 @@
-import * as CFB from 'cfb';
-import type { CfbFile } from '../cfb/index.js';
+import { cfbPackage, type CfbFile } from '../cfb/index.js';
 
 /**
  * Writes a new compound file holding every stream of `cfb`, with `replaced` streams swapped in: how a
@@ -11,6 +10,7 @@ export function rebuildCfb(
   replaced: ReadonlyMap<string, Uint8Array>,
   checkDeadline: () => void,
 ): Uint8Array {
+  const CFB = cfbPackage();
   const container = CFB.utils.cfb_new();
   const done = new Set<string>();
   for (const entry of cfb.entries) {

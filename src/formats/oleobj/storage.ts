@@ -1,6 +1,5 @@
-import * as CFB from 'cfb';
 import { LimitError } from '../../core/index.js';
-import type { CfbFile } from '../cfb/index.js';
+import { cfbPackage, type CfbFile } from '../cfb/index.js';
 import { clsidBytes } from './clsid.js';
 
 /** Streams copied from one storage; an embedded document has dozens, a hostile one could list millions. */
@@ -35,6 +34,7 @@ export function extractStorage(
   }
   const id = storage?.clsid === undefined ? undefined : clsidBytes(storage.clsid);
   const hex = id && Array.from(id, (b) => b.toString(16).padStart(2, '0')).join('');
+  const CFB = cfbPackage();
   const container = CFB.utils.cfb_new(hex ? { CLSID: hex } : undefined);
   for (const entry of streams.slice(0, MAX_STREAMS)) {
     const data = cfb.readStream(entry.path) ?? new Uint8Array();

@@ -1,5 +1,5 @@
-import * as CFB from 'cfb';
 import { ConfigError } from '../../core/index.js';
+import { cfbPackage } from '../cfb/index.js';
 import { compressOvba } from './compress.js';
 import { encodeCodePage, encodeUtf16, isEncodable } from './codepage.js';
 import {
@@ -45,6 +45,7 @@ const WORD_CLSID = '0609020000000000c000000000000046';
 export function buildVbaProjectCfb(input: VbaProjectCfbSpec): Uint8Array {
   checkSpec(input);
   const spec = { ...input, codePage: resolveCodePage(input) };
+  const CFB = cfbPackage();
   const container = CFB.utils.cfb_new(spec.rootClsid ? { CLSID: spec.rootClsid } : undefined);
   const base = spec.root ? `${spec.root.replace(/\/+$/, '')}/` : '';
   const add = (path: string, data: Uint8Array): void => {

@@ -1,11 +1,9 @@
 import { hostname } from 'node:os';
-import { correlateAfterStore } from '../correlate-after.js';
 import type { Command } from 'commander';
 import { describeError, walkResults, type ScanResult, type Verdict } from '../../../core/index.js';
 import { createProgressBar, scanPaths } from '../../scan-runner/index.js';
-import { openSentMessageIndex } from '../../msgid/index.js';
 import { prepareYara } from '../../yara-backend/index.js';
-import { openSqliteStore, type Store } from '../../../store/index.js';
+import type { Store } from '../../../store/index.js';
 import { collect, parseLimitFlags, parsePositiveInt, resolveDbPath } from '../options.js';
 import { EXIT_ERROR, EXIT_MALICIOUS, EXIT_OK, write, type CliIO } from '../io.js';
 import { renderDetail } from '../output/detail.js';
@@ -84,7 +82,7 @@ export async function runScan(given: string[], flags: ScanFlags, io: CliIO): Pro
   }
   const limits = parseLimitFlags(flags.limit ?? []);
   const yara = prepareYara(flags.yara ?? [], io.env);
-  if (flags.msgidDb) checkMessageIdDb(flags.msgidDb);
+  if (flags.msgidDb) await checkMessageIdDb(flags.msgidDb);
   for (const line of yara.messages) await write(io.stderr, `emoguard: ${line}\n`);
   const colors = colorsFor(io.stdout, io.env);
   const started = Date.now();
@@ -148,6 +146,8 @@ export async function runScan(given: string[], flags: ScanFlags, io: CliIO): Pro
     if (store && scanId !== undefined) {
       if (batch.length > 0) await store.saveResults(scanId, batch);
       await store.finishScan(scanId, tally);
+      // Loaded only when storing: correlation (like the store) is not needed by `scan --no-store`.
+      const { correlateAfterStore } = await import('../correlate-after.js');
       await correlateAfterStore(store, io);
     }
   } finally {
@@ -172,12 +172,16 @@ function summarize(result: ScanResult): { verdict: Verdict; size: number; artifa
 }
 
 /** Opens the --msgid-db file once here, so a wrong path fails before any scan, not in every worker. */
-export function checkMessageIdDb(path: string): void {
+export async function checkMessageIdDb(path: string): Promise<void> {
+  // The module (SQLite, and the mail engine its learner uses) is loaded only when a scan asks for it.
+  const { openSentMessageIndex } = await import('../../msgid/index.js');
   openSentMessageIndex(path).close();
 }
 
 export async function openStore(path: string): Promise<Store> {
   try {
+    // Loaded on first use: `scan --no-store` never opens a store (SQLite and its modules stay unloaded).
+    const { openSqliteStore } = await import('../../../store/index.js');
     const store = openSqliteStore(path);
     await store.migrate();
     return store;
