@@ -40,16 +40,11 @@ export async function analyzeOoxml(ctx: AnalysisContext, out: OfficeOutput): Pro
   for (const rel of pkg.externalRelationships) {
     reportReference(out, rel.typeName, rel.target, rel.relsPart);
   }
-  const names = pkg.parts.map((p) => p.name);
-  const pick = (test: (n: string) => boolean) => names.filter(test).slice(0, MAX_SCANNED_PARTS);
-  const word = pick((n) => /^word\//i.test(n) && (n === pkg.mainPart || WORD_PART.test(n)));
-  const links = pick((n) => EXTERNAL_LINK_PART.test(n));
-  const sheets = pick((n) => WORKSHEET_PART.test(n));
+  const { word, links, sheets } = scannedParts(pkg);
   // zip.js reads are latency-bound (about 4 ms wall for 1 ms of CPU), so parts are read a few at a time.
-  const texts = await mapLimit([...word, ...links, ...sheets], READ_CONCURRENCY, (name) =>
-    readXml(ctx, out, pkg, name),
-  );
-  const textOf = new Map([...word, ...links, ...sheets].map((n, i) => [n, texts[i]]));
+  const names = [...word, ...links, ...sheets];
+  const texts = await mapLimit(names, READ_CONCURRENCY, (name) => readXml(ctx, out, pkg, name));
+  const textOf = new Map(names.map((n, i) => [n, texts[i]]));
   for (const name of word) {
     const { fields } = findWordFieldInstructions(textOf.get(name) ?? '');
     reportFields(
@@ -73,6 +68,31 @@ export async function analyzeOoxml(ctx: AnalysisContext, out: OfficeOutput): Pro
     }
   }
   await extractEmbeddings(ctx, out, pkg);
+}
+
+/**
+ * The XML parts scanned for fields and formulas, each kind capped at MAX_SCANNED_PARTS. One pass
+ * over the names; a name that starts with neither `word/` nor `xl/` is none of them.
+ */
+function scannedParts(pkg: OoxmlPackage): { word: string[]; links: string[]; sheets: string[] } {
+  const word: string[] = [];
+  const links: string[] = [];
+  const sheets: string[] = [];
+  for (const { name } of pkg.parts) {
+    const first = name.charCodeAt(0) | 0x20; // ASCII lower case
+    if (first === 0x77 /* w */) {
+      if (
+        word.length < MAX_SCANNED_PARTS &&
+        /^word\//i.test(name) &&
+        (name === pkg.mainPart || WORD_PART.test(name))
+      )
+        word.push(name);
+    } else if (first === 0x78 /* x */) {
+      if (links.length < MAX_SCANNED_PARTS && EXTERNAL_LINK_PART.test(name)) links.push(name);
+      else if (sheets.length < MAX_SCANNED_PARTS && WORKSHEET_PART.test(name)) sheets.push(name);
+    }
+  }
+  return { word, links, sheets };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */

@@ -38,14 +38,19 @@ export const isEmbeddingPath = (name: string): boolean =>
   /(^|\/)embeddings\/[^/]+$/i.test(name) || /(^|\/)activeX\/[^/]+\.bin$/i.test(name);
 
 // Media types compare case-insensitively (RFC 2045 §5.1); Office writes them in mixed case.
-const contentTypeIn = (list: readonly string[], type: string | undefined): boolean =>
-  type !== undefined && list.some((t) => t.toLowerCase() === type.trim().toLowerCase());
+// The lists are lower-cased once here, not once per part.
+const lowerSet = (list: readonly string[]): ReadonlySet<string> =>
+  new Set(list.map((t) => t.toLowerCase()));
+const MACRO_SHEET_TYPES = lowerSet(MACRO_SHEET_CONTENT_TYPES);
+const EMBEDDING_TYPES = lowerSet(EMBEDDING_CONTENT_TYPES);
+const VBA_PROJECT_TYPE = VBA_PROJECT_CONTENT_TYPE.toLowerCase();
+const normalType = (type: string) => type.trim().toLowerCase();
 export const isMacroSheetType = (type: string | undefined): boolean =>
-  contentTypeIn(MACRO_SHEET_CONTENT_TYPES, type);
+  type !== undefined && MACRO_SHEET_TYPES.has(normalType(type));
 export const isEmbeddingType = (type: string | undefined): boolean =>
-  contentTypeIn(EMBEDDING_CONTENT_TYPES, type);
+  type !== undefined && EMBEDDING_TYPES.has(normalType(type));
 export const isVbaProjectType = (type: string | undefined): boolean =>
-  contentTypeIn([VBA_PROJECT_CONTENT_TYPE], type);
+  type !== undefined && normalType(type) === VBA_PROJECT_TYPE;
 
 /** `…document.macroEnabled.main+xml`, `…sheet.binary.macroEnabled.main`, `…macroEnabledTemplate…` */
 export const isMacroEnabledType = (type: string | undefined): boolean =>

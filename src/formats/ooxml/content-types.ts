@@ -49,11 +49,11 @@ export function parseContentTypes(
 export function contentTypeResolver(types: ContentTypes): (partName: string) => string | undefined {
   const overrides = new Map<string, string>();
   for (const [name, type] of Object.entries(types.overrides)) {
-    const key = name.replace(/^\//, '').toLowerCase();
+    const key = withoutLeadingSlash(name).toLowerCase();
     if (!overrides.has(key)) overrides.set(key, type);
   }
   return (partName) => {
-    const override = overrides.get(partName.replace(/^\//, '').toLowerCase());
+    const override = overrides.get(withoutLeadingSlash(partName).toLowerCase());
     if (override !== undefined) return override;
     const dot = partName.lastIndexOf('.');
     if (dot === -1 || dot < partName.lastIndexOf('/')) return undefined;
@@ -61,6 +61,9 @@ export function contentTypeResolver(types: ContentTypes): (partName: string) => 
     return Object.hasOwn(types.defaults, extension) ? types.defaults[extension] : undefined;
   };
 }
+
+const withoutLeadingSlash = (name: string): string =>
+  name.charCodeAt(0) === 0x2f /* / */ ? name.slice(1) : name;
 
 /** The content type of one part (see `contentTypeResolver` for many). */
 export function contentTypeOf(types: ContentTypes, partName: string): string | undefined {

@@ -52,14 +52,16 @@ export function locateMacroSheets(
   relationships: readonly OoxmlRelationship[],
 ): string[] {
   const targets = targetsOf(relationships, MACRO_SHEET_REL_NAMES);
-  return parts
-    .filter(
-      (p) =>
-        isMacroSheetPath(p.name) ||
-        isMacroSheetType(p.contentType ?? undefined) ||
-        targets.has(p.name.toLowerCase()),
+  const found: string[] = [];
+  for (const p of parts) {
+    if (
+      isMacroSheetPath(p.name) ||
+      isMacroSheetType(p.contentType ?? undefined) ||
+      (targets.size > 0 && targets.has(p.name.toLowerCase()))
     )
-    .map((p) => p.name);
+      found.push(p.name);
+  }
+  return found;
 }
 
 export function locateEmbeddings(
@@ -67,14 +69,16 @@ export function locateEmbeddings(
   relationships: readonly OoxmlRelationship[],
 ): OoxmlEmbedding[] {
   const targets = targetsOf(relationships, EMBEDDING_REL_NAMES);
-  return parts
-    .filter(
-      (p) =>
-        isEmbeddingPath(p.name) ||
-        isEmbeddingType(p.contentType ?? undefined) ||
-        targets.has(p.name.toLowerCase()),
+  const found: OoxmlEmbedding[] = [];
+  for (const p of parts) {
+    if (
+      isEmbeddingPath(p.name) ||
+      isEmbeddingType(p.contentType ?? undefined) ||
+      (targets.size > 0 && targets.has(p.name.toLowerCase()))
     )
-    .map((p) => ({ partName: p.name, contentType: p.contentType, size: p.size }));
+      found.push({ partName: p.name, contentType: p.contentType, size: p.size });
+  }
+  return found;
 }
 
 /**

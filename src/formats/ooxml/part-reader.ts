@@ -1,5 +1,10 @@
 import { DefenseError, describeError, type Anomaly } from '../../core/index.js';
-import { readZipEntry, type ZipEntry } from '../zip/index.js';
+import {
+  readZipEntry,
+  readZipEntrySync,
+  type ReadZipEntryOptions,
+  type ZipEntry,
+} from '../zip/index.js';
 
 /**
  * Reads parts for `readOoxml` under two caps: one per part, and one for everything read from the
@@ -17,7 +22,15 @@ export class PartReader {
     this.left = maxTotalBytes;
   }
 
-  async read(entry: ZipEntry, maxBytes: number, limit: string): Promise<Uint8Array | undefined> {
+  /**
+   * The part's bytes, `undefined` when it could not be read (an anomaly says why), or a promise of
+   * either when only zip.js can read the member: most parts are read without a promise.
+   */
+  read(
+    entry: ZipEntry,
+    maxBytes: number,
+    limit: string,
+  ): Uint8Array | undefined | Promise<Uint8Array | undefined> {
     if (this.left <= 0) {
       if (!this.isExhausted) {
         this.isExhausted = true;
@@ -31,23 +44,36 @@ export class PartReader {
       return undefined;
     }
     const cap = Math.min(maxBytes, this.left);
+    const options: ReadZipEntryOptions = {
+      maxBytes: cap,
+      limit: cap === maxBytes ? limit : 'maxTotalBytes',
+      anomalies: this.anomalies,
+    };
     try {
-      const bytes = await readZipEntry(entry, {
-        maxBytes: cap,
-        limit: cap === maxBytes ? limit : 'maxTotalBytes',
-        anomalies: this.anomalies,
-      });
-      this.left -= bytes.length;
-      return bytes;
+      const bytes = readZipEntrySync(entry, options);
+      if (bytes) return this.took(bytes);
     } catch (error) {
-      if (!(error instanceof DefenseError)) throw error;
-      this.anomalies.push({
-        code: error.code,
-        message: describeError(error),
-        location: entry.name,
-      });
-      return undefined;
+      return this.failed(error, entry);
     }
+    return readZipEntry(entry, options).then(
+      (bytes) => this.took(bytes),
+      (error: unknown) => this.failed(error, entry),
+    );
+  }
+
+  private took(bytes: Uint8Array): Uint8Array {
+    this.left -= bytes.length;
+    return bytes;
+  }
+
+  private failed(error: unknown, entry: ZipEntry): undefined {
+    if (!(error instanceof DefenseError)) throw error;
+    this.anomalies.push({
+      code: error.code,
+      message: describeError(error),
+      location: entry.name,
+    });
+    return undefined;
   }
 }
 

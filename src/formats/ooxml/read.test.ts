@@ -201,6 +201,15 @@ test('readOoxmlPart: reads an embedding under a cap; unknown part → E_OOXML_MI
   });
 });
 
+test('readOoxmlPart: a part read twice (the xlm and office engines) is inflated once; a smaller cap still fails', async () => {
+  const pkg = await readOoxml(buildOoxml({ files: { 'xl/workbook.xml': '<workbook/>' } }));
+  const first = await readOoxmlPart(pkg, 'xl/workbook.xml', { maxBytes: 1000 });
+  assert.equal(await readOoxmlPart(pkg, '/XL/workbook.xml', { maxBytes: 11 }), first);
+  await assert.rejects(readOoxmlPart(pkg, 'xl/workbook.xml', { maxBytes: 10 }), {
+    code: 'E_LIMIT_MEMBER_SIZE',
+  });
+});
+
 test('isOoxml: a docm → true; a plain zip → false; a truncated docm or garbage → false', () => {
   const docm = buildDocm({ vbaProjectBin: VBA });
   assert.equal(isOoxml(docm), true);

@@ -10,6 +10,7 @@ import {
 import { indexByName, PartReader } from './part-reader.js';
 import { parseRels, relsSource, type OoxmlRelationship } from './rels.js';
 import {
+  MAX_OOXML_CACHED_BYTES,
   MAX_OOXML_ELEMENTS,
   MAX_OOXML_PART_BYTES,
   MAX_OOXML_TOTAL_BYTES,
@@ -21,8 +22,14 @@ import {
 } from './types.js';
 import { decodeXmlBytes } from './xml-scan.js';
 
-// Part lookup for readOoxmlPart, kept off the result so that it stays plain data.
-const PART_ENTRIES = new WeakMap<OoxmlPackage, Map<string, ZipEntry>>();
+/** What `readOoxmlPart` needs of a package, kept off the result so that it stays plain data. */
+interface PartIndex {
+  byName: Map<string, ZipEntry>;
+  /** Lower-cased part name → bytes already read (shared: callers must not modify them). */
+  cache: Map<string, Uint8Array>;
+  cachedBytes: number;
+}
+const PART_INDEX = new WeakMap<OoxmlPackage, PartIndex>();
 
 /**
  * Reads an OPC package (ECMA-376 Part 2): content types, relationships of every part, and what
@@ -42,36 +49,50 @@ export async function readOoxml(
     bytes,
     options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries },
   );
-  const anomalies: Anomaly[] = [...listing.anomalies];
-  const files = listing.entries.filter((e) => !e.directory);
+  const anomalies: Anomaly[] = [];
+  for (const anomaly of listing.anomalies) anomalies.push(anomaly);
+  // Loops and push rather than filter()/map() here and in locate.ts: arrays built so are always of
+  // one kind, and the engines iterating over them are not deoptimised by a second one.
+  const files: ZipEntry[] = [];
+  for (const entry of listing.entries) if (!entry.directory) files.push(entry);
   const byName = indexByName(files, anomalies);
   const reader = new PartReader(options.maxTotalBytes ?? MAX_OOXML_TOTAL_BYTES, anomalies);
-  const { contentTypes, relationships } = await readStructure(
-    files,
-    byName,
-    reader,
-    options,
-    anomalies,
-  );
+  const maxElements = options.maxElements ?? MAX_OOXML_ELEMENTS;
+  const maxXmlBytes = options.maxXmlBytes ?? MAX_OOXML_XML_BYTES;
+  const typesEntry = byName.get(CONTENT_TYPES_PART_KEY);
+  if (!typesEntry) {
+    anomalies.push({ code: 'E_OOXML_NO_CONTENT_TYPES', message: `no ${CONTENT_TYPES_PART} part` });
+  }
+  const typesXml = typesEntry && (await readXml(reader, typesEntry, maxXmlBytes));
+  const contentTypes = parseContentTypes(typesXml ?? '', maxElements, anomalies);
+  const relationships = await readRelationships(files, reader, maxElements, maxXmlBytes, anomalies);
   const typeOf = contentTypeResolver(contentTypes);
-  const parts: OoxmlPart[] = files.map((e) => ({
-    name: e.name,
-    size: e.uncompressedSize,
-    compressedSize: e.compressedSize,
-    contentType: typeOf(e.name) ?? null,
-  }));
+  const parts: OoxmlPart[] = [];
+  for (const e of files) {
+    parts.push({
+      name: e.name,
+      size: e.uncompressedSize,
+      compressedSize: e.compressedSize,
+      contentType: typeOf(e.name) ?? null,
+    });
+  }
+  const main = locateMainPart(relationships, contentTypes, typeOf);
+  const externalRelationships: OoxmlRelationship[] = [];
+  for (const r of relationships) if (r.targetMode === 'External') externalRelationships.push(r);
   const pkg: OoxmlPackage = {
     contentTypes,
     parts,
     relationships,
-    ...locateMainPart(relationships, contentTypes, typeOf),
+    mainPart: main.mainPart,
+    mainContentType: main.mainContentType,
+    isMacroEnabled: main.isMacroEnabled,
     vbaProjects: [],
     macroSheets: locateMacroSheets(parts, relationships),
-    externalRelationships: relationships.filter((r) => r.targetMode === 'External'),
+    externalRelationships,
     embeddings: locateEmbeddings(parts, relationships),
     anomalies,
   };
-  PART_ENTRIES.set(pkg, byName);
+  PART_INDEX.set(pkg, { byName, cache: new Map(), cachedBytes: 0 });
   const maxPartBytes = options.maxPartBytes ?? MAX_OOXML_PART_BYTES;
   for (const [key, how] of locateVbaProjects(parts, relationships)) {
     const entry = byName.get(key);
@@ -83,33 +104,35 @@ export async function readOoxml(
       });
       continue;
     }
-    const data = await reader.read(entry, maxPartBytes, 'maxPartBytes');
+    const read = reader.read(entry, maxPartBytes, 'maxPartBytes');
+    const data = read instanceof Promise ? await read : read;
     const foundBy = [...how].sort() as OoxmlVbaProject['foundBy'];
     if (data) pkg.vbaProjects.push({ partName: entry.name, bytes: data, foundBy });
   }
   return pkg;
 }
 
-/** [Content_Types].xml and every `_rels/*.rels` part, with a shared cap on relationships. */
-async function readStructure(
-  files: readonly ZipEntry[],
-  byName: Map<string, ZipEntry>,
+const CONTENT_TYPES_PART_KEY = CONTENT_TYPES_PART.toLowerCase();
+
+/** An XML part as text, or undefined when it could not be read; awaits only for zip.js reads. */
+function readXml(
   reader: PartReader,
-  options: ReadOoxmlOptions,
+  entry: ZipEntry,
+  maxXmlBytes: number,
+): string | undefined | Promise<string | undefined> {
+  const read = reader.read(entry, maxXmlBytes, 'maxXmlBytes');
+  if (read instanceof Promise) return read.then((data) => data && decodeXmlBytes(data));
+  return read && decodeXmlBytes(read);
+}
+
+/** Every `_rels/*.rels` part, in member order, with one cap on relationships for all of them. */
+async function readRelationships(
+  files: readonly ZipEntry[],
+  reader: PartReader,
+  maxElements: number,
+  maxXmlBytes: number,
   anomalies: Anomaly[],
-) {
-  const maxElements = options.maxElements ?? MAX_OOXML_ELEMENTS;
-  const maxXmlBytes = options.maxXmlBytes ?? MAX_OOXML_XML_BYTES;
-  const readXml = async (entry: ZipEntry) => {
-    const data = await reader.read(entry, maxXmlBytes, 'maxXmlBytes');
-    return data && decodeXmlBytes(data);
-  };
-  const typesEntry = byName.get(CONTENT_TYPES_PART.toLowerCase());
-  if (!typesEntry) {
-    anomalies.push({ code: 'E_OOXML_NO_CONTENT_TYPES', message: `no ${CONTENT_TYPES_PART} part` });
-  }
-  const typesXml = typesEntry && (await readXml(typesEntry));
-  const contentTypes = parseContentTypes(typesXml ?? '', maxElements, anomalies);
+): Promise<OoxmlRelationship[]> {
   const relationships: OoxmlRelationship[] = [];
   for (const entry of files) {
     const source = relsSource(entry.name);
@@ -123,15 +146,18 @@ async function readStructure(
       });
       break;
     }
-    const xml = await readXml(entry);
-    if (xml !== undefined)
-      relationships.push(...parseRels(xml, entry.name, source, left, anomalies));
+    const read = readXml(reader, entry, maxXmlBytes);
+    const xml = read instanceof Promise ? await read : read;
+    if (xml === undefined) continue;
+    for (const rel of parseRels(xml, entry.name, source, left, anomalies)) relationships.push(rel);
   }
-  return { contentTypes, relationships };
+  return relationships;
 }
 
 /**
  * Reads any part of a package returned by `readOoxml` (an embedding, a macro sheet) under a byte cap.
+ * A part is inflated once per package: a second read returns the same bytes (do not modify them)
+ * when they fit its cap; a read past the cap is done again, so it fails as it would have.
  * Throws what `readZipEntry` throws, or `FormatError` E_OOXML_MISSING_PART.
  *
  * @example
@@ -142,7 +168,18 @@ export async function readOoxmlPart(
   partName: string,
   options: { maxBytes: number; limit?: string },
 ): Promise<Uint8Array> {
-  const entry = PART_ENTRIES.get(pkg)?.get(partName.replace(/^\//, '').toLowerCase());
-  if (!entry) throw new FormatError('E_OOXML_MISSING_PART', `${partName}: no such part`);
-  return readZipEntry(entry, options);
+  const key = partName.replace(/^\//, '').toLowerCase();
+  const index = PART_INDEX.get(pkg);
+  const entry = index?.byName.get(key);
+  if (!index || !entry) throw new FormatError('E_OOXML_MISSING_PART', `${partName}: no such part`);
+  // Without a password or padding trim the bytes read do not depend on the cap, only whether
+  // they fit it: a hit that fits is what a new read would return.
+  const cached = index.cache.get(key);
+  if (cached !== undefined && cached.length <= options.maxBytes) return cached;
+  const bytes = await readZipEntry(entry, options);
+  if (cached === undefined && index.cachedBytes + bytes.length <= MAX_OOXML_CACHED_BYTES) {
+    index.cache.set(key, bytes);
+    index.cachedBytes += bytes.length;
+  }
+  return bytes;
 }

@@ -33,12 +33,13 @@ export function relsSource(name: string): string | undefined {
 /** Resolves a relative target against its source part (§9.3.4, RFC 3986 §5.2), as a member name. */
 export function resolveTarget(source: string, target: string): string {
   const path = target.split('#', 1)[0] ?? '';
-  const base = path.startsWith('/') ? [] : source.split('/').slice(0, -1);
-  const segments = [...base];
+  const segments = path.startsWith('/') ? [] : source.split('/');
+  if (segments.length > 0) segments.pop(); // the source part's own name
   for (const segment of path.split(/[\\/]/)) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') segments.pop();
-    else segments.push(safeDecode(segment));
+    // Without a `%` there is nothing to decode (decodeURIComponent returns the segment itself).
+    else segments.push(segment.includes('%') ? safeDecode(segment) : segment);
   }
   return segments.join('/');
 }
@@ -71,6 +72,8 @@ export function parseRels(
     const type = attributes['Type'] ?? '';
     const target = attributes['Target'] ?? '';
     const isExternal = (attributes['TargetMode'] ?? '').trim().toLowerCase() === 'external';
+    // One shape for both modes (partName undefined when external), so that code reading
+    // relationships sees one object map.
     out.push({
       source,
       relsPart,
@@ -79,7 +82,7 @@ export function parseRels(
       typeName: type.slice(type.lastIndexOf('/') + 1),
       target,
       targetMode: isExternal ? 'External' : 'Internal',
-      ...(isExternal ? {} : { partName: resolveTarget(source, target) }),
+      partName: isExternal ? undefined : resolveTarget(source, target),
     });
   }
   return out;

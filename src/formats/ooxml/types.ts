@@ -11,6 +11,12 @@ export const MAX_OOXML_XML_BYTES = 16 * MiB;
 export const MAX_OOXML_TOTAL_BYTES = 512 * MiB;
 /** Elements taken from [Content_Types].xml, and relationships from all .rels parts together. */
 export const MAX_OOXML_ELEMENTS = 100_000;
+/**
+ * Bytes of parts read through `readOoxmlPart` kept per package, so that a part two engines read (an
+ * .xlsm's workbook and sheets: the xlm engine for its macros, the office engine for DDE formulas) is
+ * inflated once. Parts past this total are read again instead of kept.
+ */
+export const MAX_OOXML_CACHED_BYTES = 16 * MiB;
 
 export interface ReadOoxmlOptions {
   /** Members listed from the ZIP (see `listZip`). */

@@ -27,19 +27,22 @@ export function decodeXmlEntities(text: string): string {
   });
 }
 
+// Decoders are kept: decode() without { stream } starts afresh on each call.
+const UTF8 = new TextDecoder('utf-8');
+const UTF16LE = new TextDecoder('utf-16le');
+
 /** XML bytes → text, honouring a UTF-8 or UTF-16 byte order mark (XML 1.0 §4.3.3, Appendix F). */
 export function decodeXmlBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe)
-    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return UTF16LE.decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     const swapped = new Uint8Array(bytes.length - 2 - (bytes.length % 2));
     for (let i = 0; i + 1 < swapped.length; i += 2) {
       swapped[i] = bytes[i + 3] as number;
       swapped[i + 1] = bytes[i + 2] as number;
     }
-    return new TextDecoder('utf-16le').decode(swapped);
+    return UTF16LE.decode(swapped);
   }
-  return new TextDecoder('utf-8').decode(bytes); // also strips a UTF-8 BOM
+  return UTF8.decode(bytes); // also strips a UTF-8 BOM
 }
 
 export interface ScannedElements {
@@ -50,6 +53,7 @@ export interface ScannedElements {
 
 const NAME = /([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/y;
 const ATTRIBUTE = /\s+([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+const AFTER_NAME = /[\s/>]/;
 
 /**
  * Every element whose local name (prefix ignored) is `localName`, as a map of attribute name →
@@ -67,7 +71,7 @@ export function scanElements(xml: string, localName: string, max: number): Scann
     NAME.lastIndex = at + 1;
     const name = NAME.exec(xml);
     let next = at + 1;
-    if (name && name[2] === localName && /[\s/>]/.test(xml[NAME.lastIndex] ?? '')) {
+    if (name && name[2] === localName && AFTER_NAME.test(xml[NAME.lastIndex] ?? '')) {
       if (elements.length >= max) return { elements, isTruncated: true };
       const attributes = Object.create(null) as Record<string, string>;
       let cursor = NAME.lastIndex;
@@ -91,15 +95,17 @@ export function scanElements(xml: string, localName: string, max: number): Scann
 
 /** End of a comment, CDATA section or processing instruction starting at `at`, if one does. */
 function skippedSectionEnd(xml: string, at: number): number | undefined {
-  for (const [open, close] of [
-    ['<!--', '-->'],
-    ['<![CDATA[', ']]>'],
-    ['<?', '?>'],
-  ] as const) {
-    if (xml.startsWith(open, at)) {
-      const end = xml.indexOf(close, at + open.length);
-      return end === -1 ? xml.length : end + close.length;
-    }
+  const c = xml.charCodeAt(at + 1);
+  if (c === 0x21 /* ! */) {
+    if (xml.startsWith('<!--', at)) return sectionEnd(xml, at + 4, '-->');
+    if (xml.startsWith('<![CDATA[', at)) return sectionEnd(xml, at + 9, ']]>');
+  } else if (c === 0x3f /* ? */) {
+    return sectionEnd(xml, at + 2, '?>');
   }
   return undefined;
+}
+
+function sectionEnd(xml: string, from: number, close: string): number {
+  const end = xml.indexOf(close, from);
+  return end === -1 ? xml.length : end + close.length;
 }

@@ -1,8 +1,8 @@
 import { createCipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import { ERR_INVALID_PASSWORD } from '@zip.js/zip.js';
 import { FormatError, LimitError } from '../../core/index.js';
 import { crc32 } from './direct.js';
 import type { ReadZipEntryOptions, ZipEntry } from './types.js';
+import { ZIPJS_INVALID_PASSWORD } from './zipjs.js';
 
 /**
  * Decryption of the two password schemes Emotet's archives used, without zip.js's per-byte JavaScript
@@ -220,7 +220,7 @@ export function readDirectEncrypted(
   if (compressed === undefined) return undefined;
   if (compressed === WRONG_PASSWORD) {
     // zip.js's own words, so that callers see the error its path gives for the same check.
-    throw new FormatError('E_ZIP_BAD_PASSWORD', `${entry.name}: ${ERR_INVALID_PASSWORD}`);
+    throw new FormatError('E_ZIP_BAD_PASSWORD', `${entry.name}: ${ZIPJS_INVALID_PASSWORD}`);
   }
   let out: Uint8Array;
   try {

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import { LimitError } from '../../core/index.js';
 import { buildZip } from '../../../test/builders/zip.js';
 import { readDirect } from './direct.js';
-import { crc32, encodeZipRecords, listZip, readZipEntry, type ZipEntry } from './index.js';
+import {
+  crc32,
+  encodeZipRecords,
+  listZip,
+  readZipEntry,
+  readZipEntrySync,
+  type ZipEntry,
+} from './index.js';
 import { inflateCapped } from './read.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -76,4 +83,27 @@ test('zip direct: an offset that does not hold a local header, or an encrypted m
   assert.equal(readDirect(bytes, moved, crc, { maxBytes: 1 << 20 }, inflateCapped), undefined);
   const encrypted = { ...entry, encrypted: true };
   assert.equal(readDirect(bytes, encrypted, crc, { maxBytes: 1 << 20 }, inflateCapped), undefined);
+});
+
+test('readZipEntrySync: a well-formed member without a promise; a bad CRC → undefined, then readZipEntry reads it through zip.js', async () => {
+  const good = await only(buildZip([{ name: 'a.xml', data: CONTENT }]));
+  assert.deepEqual(readZipEntrySync(good, { maxBytes: 1 << 20 }), CONTENT);
+  const data = new Uint8Array(deflateRawSync(CONTENT));
+  const bad = encodeZipRecords([
+    {
+      nameBytes: enc('a.xml'),
+      flags: 0,
+      method: 8,
+      crc32: (crc32(CONTENT) ^ 1) >>> 0,
+      data,
+      compressedSize: data.length,
+      uncompressedSize: CONTENT.length,
+      externalAttributes: 0,
+    },
+  ]);
+  const entry = await only(bad);
+  const options = { maxBytes: 1 << 20 };
+  assert.equal(readZipEntrySync(entry, options), undefined);
+  assert.deepEqual(await readZipEntry(entry, options), CONTENT);
+  assert.deepEqual(await readZipEntry(entry, { maxBytes: 1 << 20 }), CONTENT, 'fresh options');
 });

@@ -6,7 +6,7 @@
  * Shift_JIS names, recovery from local headers, and a small synchronous writer.
  */
 export { listZip } from './list.js';
-export { readZipEntry } from './read.js';
+export { readZipEntry, readZipEntrySync } from './read.js';
 export { centralDirectoryNames, findEndOfCentralDirectory, isZip } from './sniff.js';
 export type { EndOfCentralDirectory } from './sniff.js';
 export { isShiftJis, decodeShiftJis } from './shift-jis.js';

@@ -1,12 +1,12 @@
-import { Uint8ArrayReader, ZipReader, type Entry } from '@zip.js/zip.js';
+import type { Entry } from '@zip.js/zip.js';
 import { ConfigError, describeError, FormatError, type Anomaly } from '../../core/index.js';
 import { readCentralDirectorySync, type CentralEntry } from './central.js';
-import { attachHandle } from './handles.js';
+import { attachHandle, type ZipJsLister } from './handles.js';
 import { decodeTextHook, nameEncodingOf } from './names.js';
 import { recoverLocalEntries } from './recover.js';
 import { findEndOfCentralDirectory, isZip } from './sniff.js';
 import { MAX_ZIP_ENTRIES, type ListZipOptions, type ZipEntry, type ZipListing } from './types.js';
-import { READER_OPTIONS } from './zipjs.js';
+import { loadZipJs, READER_OPTIONS } from './zipjs.js';
 
 const FLAG_STRONG_ENCRYPTION = 0x0040; // APPNOTE 4.4.4 bit 6
 
@@ -95,6 +95,7 @@ function withLazyZipJs(
 ): ZipEntry[] {
   let listing: Promise<Map<number, Entry>> | undefined;
   const byOffset = async (): Promise<Map<number, Entry>> => {
+    const { ZipReader, Uint8ArrayReader } = await loadZipJs();
     const reader = new ZipReader(new Uint8ArrayReader(bytes), {
       ...READER_OPTIONS,
       decodeText: decodeTextHook,
@@ -103,7 +104,13 @@ function withLazyZipJs(
     for await (const entry of reader.getEntriesGenerator()) map.set(entry.offset, entry);
     return map;
   };
-  return plain.map(({ entry, crc32 }) => {
+  const lister: ZipJsLister = {
+    entryAt: async (offset) => (await (listing ??= byOffset())).get(offset),
+  };
+  // A loop, not map(): the array is the same kind (packed) whoever built it, so that code
+  // iterating over listings is not deoptimised by a second array shape.
+  const entries: ZipEntry[] = [];
+  for (const { entry, crc32 } of plain) {
     if (isUnsafeName(entry.name)) {
       anomalies.push({
         code: 'E_ZIP_UNSAFE_NAME',
@@ -111,9 +118,9 @@ function withLazyZipJs(
         location: entry.name,
       });
     }
-    const zipjs = async () => (await (listing ??= byOffset())).get(entry.offset);
-    return attachHandle(entry, { kind: 'central', crc32, archive: bytes, zipjs });
-  });
+    entries.push(attachHandle(entry, { kind: 'central', crc32, archive: bytes, lister }));
+  }
+  return entries;
 }
 
 /** The zip.js listing; undefined when the directory could not be read at all (so recovery runs). */
@@ -122,6 +129,7 @@ async function readCentralDirectory(
   maxEntries: number,
   anomalies: Anomaly[],
 ): Promise<ZipEntry[] | undefined> {
+  const { ZipReader, Uint8ArrayReader } = await loadZipJs();
   const reader = new ZipReader(new Uint8ArrayReader(bytes), {
     ...READER_OPTIONS,
     decodeText: decodeTextHook,
@@ -188,5 +196,9 @@ function toZipEntry(entry: Entry, archive: Uint8Array, anomalies: Anomaly[]): Zi
 }
 
 function isUnsafeName(name: string): boolean {
+  // Both patterns need a leading separator or drive letter, or a `..`: most names have neither.
+  const first = name.charCodeAt(0);
+  if (first !== 0x2f && first !== 0x5c && name.charCodeAt(1) !== 0x3a && !name.includes('..'))
+    return false;
   return /^([\\/]|[A-Za-z]:)/.test(name) || /(^|[\\/])\.\.([\\/]|$)/.test(name);
 }

@@ -1,19 +1,4 @@
-import { constants as bufferConstants } from 'node:buffer';
-import { inflateRawSync, constants as zlibConstants } from 'node:zlib';
-import {
-  ERR_ENCRYPTED,
-  ERR_ENTRY_DATA_OUT_OF_BOUNDS,
-  ERR_INVALID_AUTHENTICATION_CODE,
-  ERR_INVALID_COMPRESSED_DATA,
-  ERR_INVALID_CRC32,
-  ERR_INVALID_PASSWORD,
-  ERR_INVALID_UNCOMPRESSED_SIZE,
-  ERR_LOCAL_FILE_HEADER_NOT_FOUND,
-  ERR_UNSUPPORTED_COMPRESSION,
-  ERR_UNSUPPORTED_ENCRYPTION,
-  Writer,
-  type FileEntry,
-} from '@zip.js/zip.js';
+import type { FileEntry, Writer } from '@zip.js/zip.js';
 import {
   DefenseError,
   describeError,
@@ -24,27 +9,33 @@ import {
 } from '../../core/index.js';
 import { readDirectEncrypted } from './decrypt.js';
 import { readDirect } from './direct.js';
-import { handleOf } from './handles.js';
+import { handleOf, type EntryHandle } from './handles.js';
+import { ERR_BUFFER_TOO_LARGE, inflateRawCapped } from './inflate.js';
 import { PaddingTrimmer } from './padding.js';
 import type { ReadZipEntryOptions, ZipEntry } from './types.js';
-import { READER_OPTIONS } from './zipjs.js';
+import { loadZipJs, READER_OPTIONS, type ZipJs } from './zipjs.js';
 
 const METHOD_STORED = 0;
 const METHOD_DEFLATED = 8;
 const LOCAL_FILE_HEADER = 0x04034b50; // APPNOTE 4.3.7
 
-const ZIPJS_ERRORS: ReadonlyMap<string, ErrorCode> = new Map([
-  [ERR_INVALID_PASSWORD, 'E_ZIP_BAD_PASSWORD'],
-  [ERR_ENCRYPTED, 'E_ZIP_ENCRYPTED'],
-  [ERR_UNSUPPORTED_ENCRYPTION, 'E_ZIP_UNSUPPORTED_ENCRYPTION'],
-  [ERR_UNSUPPORTED_COMPRESSION, 'E_ZIP_UNSUPPORTED_METHOD'],
-  [ERR_INVALID_COMPRESSED_DATA, 'E_ZIP_CORRUPT_DATA'],
-  [ERR_INVALID_AUTHENTICATION_CODE, 'E_ZIP_BAD_MAC'],
-  [ERR_INVALID_CRC32, 'E_ZIP_BAD_CRC'],
-  [ERR_LOCAL_FILE_HEADER_NOT_FOUND, 'E_ZIP_LOCAL_HEADER'],
-  [ERR_ENTRY_DATA_OUT_OF_BOUNDS, 'E_ZIP_OUT_OF_BOUNDS'],
-  [ERR_INVALID_UNCOMPRESSED_SIZE, 'E_ZIP_SIZE_MISMATCH'],
-]);
+let zipjsErrors: ReadonlyMap<string, ErrorCode> | undefined;
+
+/** zip.js's error messages → our codes (built once zip.js is loaded). */
+function zipjsErrorCodes(zipjs: ZipJs): ReadonlyMap<string, ErrorCode> {
+  return (zipjsErrors ??= new Map([
+    [zipjs.ERR_INVALID_PASSWORD, 'E_ZIP_BAD_PASSWORD'],
+    [zipjs.ERR_ENCRYPTED, 'E_ZIP_ENCRYPTED'],
+    [zipjs.ERR_UNSUPPORTED_ENCRYPTION, 'E_ZIP_UNSUPPORTED_ENCRYPTION'],
+    [zipjs.ERR_UNSUPPORTED_COMPRESSION, 'E_ZIP_UNSUPPORTED_METHOD'],
+    [zipjs.ERR_INVALID_COMPRESSED_DATA, 'E_ZIP_CORRUPT_DATA'],
+    [zipjs.ERR_INVALID_AUTHENTICATION_CODE, 'E_ZIP_BAD_MAC'],
+    [zipjs.ERR_INVALID_CRC32, 'E_ZIP_BAD_CRC'],
+    [zipjs.ERR_LOCAL_FILE_HEADER_NOT_FOUND, 'E_ZIP_LOCAL_HEADER'],
+    [zipjs.ERR_ENTRY_DATA_OUT_OF_BOUNDS, 'E_ZIP_OUT_OF_BOUNDS'],
+    [zipjs.ERR_INVALID_UNCOMPRESSED_SIZE, 'E_ZIP_SIZE_MISMATCH'],
+  ]));
+}
 
 function memberTooLarge(name: string, options: ReadZipEntryOptions, actual?: number): LimitError {
   return new LimitError('E_LIMIT_MEMBER_SIZE', `${name}: inflates past ${options.maxBytes} bytes`, {
@@ -54,32 +45,45 @@ function memberTooLarge(name: string, options: ReadZipEntryOptions, actual?: num
   });
 }
 
+interface CappedWriter extends Writer<Uint8Array> {
+  total: number;
+  overflowed: boolean;
+}
+let cappedWriterClass: (new (maxBytes: number) => CappedWriter) | undefined;
+
 /**
  * Collects inflated output and stops the pipeline at the first chunk past the cap.
  * SECURITY: the cap is on bytes actually produced; declared sizes in a hostile archive lie.
  */
-class CappedWriter extends Writer<Uint8Array> {
-  private readonly chunks: Uint8Array[] = [];
-  total = 0;
-  overflowed = false;
+function cappedWriter(zipjs: ZipJs, maxBytes: number): CappedWriter {
+  cappedWriterClass ??= class extends zipjs.Writer<Uint8Array> implements CappedWriter {
+    private readonly chunks: Uint8Array[] = [];
+    total = 0;
+    overflowed = false;
 
-  constructor(private readonly maxBytes: number) {
-    super();
-  }
-
-  override async writeUint8Array(array: Uint8Array): Promise<void> {
-    this.total += array.length;
-    if (this.total > this.maxBytes) {
-      this.overflowed = true;
-      throw new Error('output cap reached');
+    constructor(private readonly maxBytes: number) {
+      super();
     }
-    this.chunks.push(array.slice());
-  }
 
-  override async getData(): Promise<Uint8Array> {
-    return concatBytes(this.chunks);
-  }
+    override async writeUint8Array(array: Uint8Array): Promise<void> {
+      this.total += array.length;
+      if (this.total > this.maxBytes) {
+        this.overflowed = true;
+        throw new Error('output cap reached');
+      }
+      this.chunks.push(array.slice());
+    }
+
+    override async getData(): Promise<Uint8Array> {
+      return concatBytes(this.chunks);
+    }
+  };
+  return new cappedWriterClass(maxBytes);
 }
+
+// Members whose synchronous read missed for this options object: `readZipEntry` then goes straight
+// to zip.js instead of inflating the member a second time (a bad CRC or lying size is deterministic).
+const DIRECT_MISSED = new WeakMap<ZipEntry, ReadZipEntryOptions>();
 
 /**
  * Reads one member's content, inflating at most `maxBytes` bytes.
@@ -93,6 +97,28 @@ export async function readZipEntry(
   entry: ZipEntry,
   options: ReadZipEntryOptions,
 ): Promise<Uint8Array> {
+  if (DIRECT_MISSED.get(entry) !== options) {
+    const direct = readZipEntrySync(entry, options);
+    if (direct) return direct;
+  }
+  const handle = handleOf(entry);
+  if (!handle || handle.kind === 'local') throw new Error('unreachable: read synchronously');
+  return readWithZipJs(entry, handle, options);
+}
+
+/**
+ * The synchronous part of `readZipEntry`: a directory, a member recovered from its local header, or
+ * a well-formed stored or deflated member (direct.ts) — most members of an Office document. Returns
+ * `undefined` when only zip.js can read the member: then call `readZipEntry` with the same `options`
+ * object, which does not try the synchronous path again. Throws what `readZipEntry` throws.
+ *
+ * @example
+ * const bytes = readZipEntrySync(entry, options) ?? (await readZipEntry(entry, options));
+ */
+export function readZipEntrySync(
+  entry: ZipEntry,
+  options: ReadZipEntryOptions,
+): Uint8Array | undefined {
   if (entry.directory) return new Uint8Array(0);
   const handle = handleOf(entry);
   if (!handle) throw new FormatError('E_ZIP_UNKNOWN_ENTRY', `${entry.name}: not listed by listZip`);
@@ -112,22 +138,33 @@ export async function readZipEntry(
       ? readDirect(handle.archive, entry, crc, options, inflateCapped)
       : readDirectEncrypted(handle.archive, entry, crc, options, inflateCapped);
   if (direct) return direct;
-  const zipEntry = handle.kind === 'zipjs' ? handle.entry : await handle.zipjs();
+  DIRECT_MISSED.set(entry, options);
+  return undefined;
+}
+
+async function readWithZipJs(
+  entry: ZipEntry,
+  handle: Exclude<EntryHandle, { kind: 'local' }>,
+  options: ReadZipEntryOptions,
+): Promise<Uint8Array> {
+  const zipEntry =
+    handle.kind === 'zipjs' ? handle.entry : await handle.lister.entryAt(entry.offset);
+  const zipjs = await loadZipJs(); // loaded already: it listed the entry
   if (!zipEntry || zipEntry.directory) {
     if (zipEntry) return new Uint8Array(0);
     throw new FormatError('E_ZIP_READ', `${entry.name}: zip.js does not list this member`);
   }
   try {
     if (options.trimPadding)
-      return await readTrimmed(zipEntry, entry, options, options.trimPadding);
-    return await readCapped(zipEntry, entry, options);
+      return await readTrimmed(zipjs, zipEntry, entry, options, options.trimPadding);
+    return await readCapped(zipjs, zipEntry, entry, options);
   } catch (error) {
-    const failure = toDefenseError(error, entry.name);
+    const failure = toDefenseError(zipjs, error, entry.name);
     if (!RECOVERABLE.has(failure.code)) throw failure;
     // The directory lies about sizes (a trick to slip content past readers that trust it), or the
     // stream has trailing junk. 7-Zip still extracts such members, so read the real stream.
     const recovered = entry.encrypted
-      ? await readDecryptedStream(zipEntry, entry, options)
+      ? await readDecryptedStream(zipjs, zipEntry, entry, options)
       : readFromLocalHeader(handle.archive, entry, options);
     if (recovered === undefined) throw failure;
     options.anomalies?.push({
@@ -140,11 +177,12 @@ export async function readZipEntry(
 }
 
 async function readCapped(
+  zipjs: ZipJs,
   zipEntry: FileEntry,
   entry: ZipEntry,
   options: ReadZipEntryOptions,
 ): Promise<Uint8Array> {
-  const writer = new CappedWriter(options.maxBytes);
+  const writer = cappedWriter(zipjs, options.maxBytes);
   try {
     return await zipEntry.getData(writer, getDataOptions(options));
   } catch (error) {
@@ -168,6 +206,7 @@ function getDataOptions(options: ReadZipEntryOptions) {
 
 /** Inflates everything (up to `maxInflated`) but stores only what precedes a trailing padding run. */
 async function readTrimmed(
+  zipjs: ZipJs,
   zipEntry: FileEntry,
   entry: ZipEntry,
   options: ReadZipEntryOptions,
@@ -177,7 +216,7 @@ async function readTrimmed(
     memberTooLarge(entry.name, options, actual),
   );
   let limitHit: LimitError | undefined;
-  const writer = new (class extends Writer<Uint8Array> {
+  const writer = new (class extends zipjs.Writer<Uint8Array> {
     override async writeUint8Array(array: Uint8Array): Promise<void> {
       try {
         trimmer.push(array);
@@ -208,13 +247,14 @@ async function readTrimmed(
 
 /** Decrypted but still compressed bytes from zip.js, inflated here under the cap. */
 async function readDecryptedStream(
+  zipjs: ZipJs,
   zipEntry: FileEntry,
   entry: ZipEntry,
   options: ReadZipEntryOptions,
 ): Promise<Uint8Array | undefined> {
   try {
     // Bounded by the archive itself: decryption does not grow data.
-    const stored = await zipEntry.getData(new CappedWriter(Number.MAX_SAFE_INTEGER), {
+    const stored = await zipEntry.getData(cappedWriter(zipjs, Number.MAX_SAFE_INTEGER), {
       ...getDataOptions(options),
       passThrough: 'compressed',
     });
@@ -271,24 +311,21 @@ export function inflateCapped(
   let out: Uint8Array;
   try {
     // Z_SYNC_FLUSH returns what a truncated stream holds instead of failing on its missing end.
-    out = inflateRawSync(data, {
-      maxOutputLength: Math.min(Math.max(1, options.maxBytes), bufferConstants.MAX_LENGTH),
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-    });
+    out = inflateRawCapped(data, options.maxBytes);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+    if ((error as { code?: string }).code === ERR_BUFFER_TOO_LARGE)
       throw memberTooLarge(name, options);
     throw new FormatError('E_ZIP_CORRUPT_DATA', `${name}: ${(error as Error).message}`, {
       cause: error,
     });
   }
   if (out.length > options.maxBytes) throw memberTooLarge(name, options, out.length);
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  return out;
 }
 
-function toDefenseError(error: unknown, name: string): DefenseError {
+function toDefenseError(zipjs: ZipJs, error: unknown, name: string): DefenseError {
   if (error instanceof DefenseError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const code = ZIPJS_ERRORS.get(message) ?? 'E_ZIP_READ';
+  const code = zipjsErrorCodes(zipjs).get(message) ?? 'E_ZIP_READ';
   return new FormatError(code, `${name}: ${message}`, { cause: error });
 }
