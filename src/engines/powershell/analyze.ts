@@ -25,10 +25,13 @@ const EXECUTE = [
   /\bCreate\s*\(.*Win32_Process|\bInvoke-(?:Wmi|Cim)Method\b/i,
   /(?:^|[;|{(\s])&\s*\(?\s*\$\w+/m,
 ];
+const DOWNLOAD_OR_EXECUTE = [...DOWNLOAD, ...EXECUTE];
 const MAX_EVIDENCE = 5;
+// One decoder: decode() without `stream` keeps no state, and constructing one is not free.
+const UTF8 = new TextDecoder('utf-8');
 
 export function analyzePowerShell(ctx: AnalysisContext): EngineOutput {
-  const raw = new TextDecoder('utf-8').decode(ctx.bytes);
+  const raw = UTF8.decode(ctx.bytes);
   const text = normalizePowerShell(raw);
   const findings: Finding[] = [];
   const downloads = matchLines(text, DOWNLOAD);
@@ -42,7 +45,7 @@ export function analyzePowerShell(ctx: AnalysisContext): EngineOutput {
   if (iocs.urls.length >= 2 && /\.Split\s*\(|-split\b|\bforeach\s*\(/i.test(text)) {
     findings.push(F.urlListLoop(iocs.urls.slice(0, MAX_EVIDENCE).map((u) => ({ text: u }))));
   }
-  const clearHits = matchLines(raw, [...DOWNLOAD, ...EXECUTE]).length;
+  const clearHits = matchLines(raw, DOWNLOAD_OR_EXECUTE).length;
   if (downloads.length + executes.length > clearHits) {
     findings.push(F.obfuscated([...downloads, ...executes].slice(0, MAX_EVIDENCE)));
   }
@@ -65,8 +68,12 @@ export function analyzePowerShell(ctx: AnalysisContext): EngineOutput {
   };
 }
 
-function matchLines(text: string, patterns: readonly RegExp[]): Evidence[] {
+function matchLines(text: string, all: readonly RegExp[]): Evidence[] {
   const evidence: Evidence[] = [];
+  // A pattern that matches a statement matches the whole text (statements end at ';' or a line end,
+  // which \b, ^ (m) and the look-arounds see as they see the text's): try only those per statement.
+  const patterns = all.filter((re) => re.test(text));
+  if (patterns.length === 0) return evidence;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length && evidence.length < MAX_EVIDENCE; i++) {
     // One-liners chain statements with ';': report the statement, not the whole line.

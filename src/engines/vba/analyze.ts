@@ -18,6 +18,7 @@ import {
   isAutoexecName,
   OBFUSCATION_MARKERS,
   OBFUSCATION_THRESHOLD,
+  PATTERN_NEEDS,
   type Behaviour,
 } from './heuristics.js';
 import { macroSources } from './sources.js';
@@ -98,7 +99,9 @@ function collectModule(ctx: AnalysisContext, macro: ExtractedMacro, c: Collected
   // end to be the text's: `^` has the m flag, \b and the look-behinds see '\n' as a non-word character),
   // so the per-line loop tries only the behaviours found in the whole module, and looks for quoted
   // PowerShell only where the module names it.
-  const present = matchBehaviours(code);
+  // Only the patterns that matched the module can match one of its lines.
+  const present: Pattern[] = [];
+  matchBehaviours(code, PATTERNS, present);
   const hasPowerShell = /powershell|pwsh/i.test(code);
   for (const line of source.lines) {
     if (present.length === 0 && !hasPowerShell) break;
@@ -134,10 +137,46 @@ function collectModule(ctx: AnalysisContext, macro: ExtractedMacro, c: Collected
   }
 }
 
-const BEHAVIOURS = Object.keys(BEHAVIOUR_PATTERNS) as Behaviour[];
+interface Pattern {
+  behaviour: Behaviour;
+  re: RegExp;
+  /** Lower-case text every match contains (one of them); undefined: no quick test, always run. */
+  needs: readonly string[] | undefined;
+}
 
-function matchBehaviours(text: string, among: readonly Behaviour[] = BEHAVIOURS): Behaviour[] {
-  return among.filter((b) => BEHAVIOUR_PATTERNS[b].some((re) => re.test(text)));
+/** Every behaviour pattern, grouped by behaviour in table order. */
+const PATTERNS: readonly Pattern[] = (Object.keys(BEHAVIOUR_PATTERNS) as Behaviour[]).flatMap(
+  (behaviour) =>
+    BEHAVIOUR_PATTERNS[behaviour].map((re) => ({
+      behaviour,
+      re,
+      needs: PATTERN_NEEDS.get(re.source),
+    })),
+);
+
+function isPossible(pattern: Pattern, lower: string): boolean {
+  return pattern.needs === undefined || pattern.needs.some((need) => lower.includes(need));
+}
+
+/**
+ * The behaviours (in table order) that one of `patterns` finds in `text`. With `hits`, every matching
+ * pattern is tested and collected; without, a behaviour's other patterns are skipped once one matched.
+ */
+function matchBehaviours(
+  text: string,
+  patterns: readonly Pattern[] = PATTERNS,
+  hits?: Pattern[],
+): Behaviour[] {
+  const found: Behaviour[] = [];
+  const lower = text.toLowerCase();
+  for (const pattern of patterns) {
+    const isFound = found.length > 0 && found[found.length - 1] === pattern.behaviour;
+    if (isFound && !hits) continue;
+    if (!isPossible(pattern, lower) || !pattern.re.test(text)) continue;
+    if (!isFound) found.push(pattern.behaviour);
+    hits?.push(pattern);
+  }
+  return found;
 }
 
 function add(map: Map<Behaviour, Evidence[]>, behaviour: Behaviour, evidence: Evidence): void {

@@ -25,6 +25,9 @@ export interface DeobfuscateOptions {
 }
 
 const MIN_VALUE_CHARS = 4;
+// Shared decoders: decode() without `stream` keeps no state, and constructing one is not free.
+const UTF16LE = new TextDecoder('utf-16le');
+const LATIN1 = new TextDecoder('latin1');
 // Characters of string building per module: real droppers need a few MB at most, even junk-stuffed.
 export const MAX_WORK_CHARS = 64 * 1024 * 1024;
 // Once the budget is spent on junk, values that name what droppers do are still kept (up to a count).
@@ -85,7 +88,7 @@ function decodeLiteral(literal: string): { value: string; how: 'hex' | 'base64' 
   if (BASE64_LITERAL.test(literal)) {
     const bytes = Uint8Array.from(atob(literal), (c) => c.charCodeAt(0));
     const utf16 = bytes.length % 2 === 0 && bytes.every((b, i) => i % 2 === 0 || b === 0);
-    const text = utf16 ? new TextDecoder('utf-16le').decode(bytes) : printable(bytes);
+    const text = utf16 ? UTF16LE.decode(bytes) : printable(bytes);
     if (text && /^[\x20-\x7e\t\r\n]+$/.test(text)) return { value: text, how: 'base64' };
   }
   return undefined;
@@ -94,7 +97,7 @@ function decodeLiteral(literal: string): { value: string; how: 'hex' | 'base64' 
 function printable(bytes: Uint8Array): string | undefined {
   for (const b of bytes)
     if ((b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b > 0x7e) return undefined;
-  return new TextDecoder('latin1').decode(bytes);
+  return LATIN1.decode(bytes);
 }
 
 function splitStatements(tokens: Token[]): Token[][] {
@@ -132,8 +135,10 @@ function foldStatement(
     collect(value);
     return results;
   }
+  // One evaluator moved along the statement: its only state is the position.
+  const evaluator = new Evaluator(tokens, 0, vars, max, work);
   for (let i = 0; i < tokens.length;) {
-    const evaluator = new Evaluator(tokens, i, vars, max, work);
+    evaluator.pos = i;
     collect(evaluator.expression());
     i = Math.max(evaluator.pos, i + 1);
   }

@@ -51,9 +51,9 @@ export class Evaluator {
     for (;;) {
       const tok = this.tokens[this.pos];
       const op =
-        tok?.t === 'op' && /^[*/\\]$/.test(tok.v)
+        tok?.t === 'op' && (tok.v === '*' || tok.v === '/' || tok.v === '\\')
           ? tok.v
-          : tok?.t === 'id' && /^mod$/i.test(tok.v)
+          : tok?.t === 'id' && tok.v.length === 3 && tok.v.toLowerCase() === 'mod'
             ? 'mod'
             : undefined;
       if (!op) return left;
@@ -87,7 +87,7 @@ export class Evaluator {
     this.pos++;
     const name = tok.v.toLowerCase();
     // VBA.Chr(…), Strings.StrReverse(…): skip the library qualifier.
-    if (/^(?:vba|strings|interaction|conversion)$/.test(name) && this.isOp('.')) {
+    if (LIBRARIES.has(name) && this.isOp('.')) {
       this.pos++;
       return this.primary();
     }
@@ -97,7 +97,7 @@ export class Evaluator {
     }
     this.pos++;
     const args = this.args();
-    const builtin = BUILTINS[name.replace(/\$$/, '')];
+    const builtin = BUILTINS[name.endsWith('$') ? name.slice(0, -1) : name];
     if (builtin) return builtin(args, this.maxChars);
     // arr(i): an element of a known array variable.
     const v = this.vars.get(name);
@@ -134,6 +134,9 @@ export class Evaluator {
     return tok?.t === 'op' && tok.v === v;
   }
 }
+
+/** Library qualifiers of the built-ins (lower case). */
+const LIBRARIES = new Set(['vba', 'strings', 'interaction', 'conversion']);
 
 const isStr = (v: Value): v is { s: string; folded: boolean } => v !== undefined && 's' in v;
 

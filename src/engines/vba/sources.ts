@@ -37,10 +37,10 @@ export async function macroSources(ctx: AnalysisContext): Promise<MacroSources> 
       readOoxml(bytes, { maxTotalBytes: ctx.remainingBytes() }),
     );
     const out: MacroSources = { macros: [], anomalies: [] };
-    for (const project of pkg.vbaProjects) {
+    for (const [index, project] of pkg.vbaProjects.entries()) {
       ctx.checkDeadline();
       try {
-        const found = fromCompoundFile(parseCfb(project.bytes), project.partName);
+        const found = fromCompoundFile(projectCfb(ctx, index, project.bytes), project.partName);
         out.macros.push(...found.macros);
         out.anomalies.push(
           ...found.anomalies.map((a) => ({
@@ -59,6 +59,15 @@ export async function macroSources(ctx: AnalysisContext): Promise<MacroSources> 
     return out;
   }
   return { macros: [], anomalies: [] };
+}
+
+/**
+ * The compound file of the OOXML package's `index`-th VBA project part, parsed once per artifact for
+ * the source side here and the compiled side (stomping). A parse that throws is not memoised, so each
+ * side still meets (and handles) the same error.
+ */
+export function projectCfb(ctx: AnalysisContext, index: number, bytes: Uint8Array): CfbFile {
+  return ctx.memo(`vba.project-cfb:${index}`, () => parseCfb(bytes));
 }
 
 function fromCompoundFile(cfb: CfbFile, container: string): MacroSources {

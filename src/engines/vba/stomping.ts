@@ -15,6 +15,7 @@ import {
 } from '../../formats/ovba/index.js';
 import { pcodeNotUnderstood, stomped } from './findings.js';
 import { BEHAVIOUR_PATTERNS, isAutoexecName } from './heuristics.js';
+import { projectCfb } from './sources.js';
 
 /**
  * VBA stomping (T1564.007): Office runs a module's compiled p-code when the `_VBA_PROJECT` version
@@ -75,10 +76,10 @@ async function compiledProjects(ctx: AnalysisContext): Promise<Compiled[]> {
     readOoxml(bytes, { maxTotalBytes: ctx.remainingBytes() }),
   );
   const out: Compiled[] = [];
-  for (const part of pkg.vbaProjects) {
+  for (const [index, part] of pkg.vbaProjects.entries()) {
     ctx.checkDeadline();
     try {
-      for (const project of readVbaCompiled(parseCfb(part.bytes))) {
+      for (const project of readVbaCompiled(projectCfb(ctx, index, part.bytes))) {
         out.push({ container: part.partName, project });
       }
     } catch {

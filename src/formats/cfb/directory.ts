@@ -66,7 +66,7 @@ export function parseDirectory(
       left: view.getUint32(base + 68, true),
       right: view.getUint32(base + 72, true),
       child: view.getUint32(base + 76, true),
-      clsid: readClsid(data.subarray(base + 80, base + 96)),
+      clsid: readClsid(data, base + 80),
       startSector: view.getUint32(base + 116, true),
       size,
     });
@@ -96,8 +96,11 @@ function readName(view: DataView, base: number, id: number, anomalies: Anomaly[]
 }
 
 /** A GUID in its registry text form (MS-DTYP 2.3.4.3), or undefined when all zero. */
-function readClsid(bytes: Uint8Array): string | undefined {
-  if (bytes.every((b) => b === 0)) return undefined;
+function readClsid(data: Uint8Array, at: number): string | undefined {
+  let isZero = true;
+  for (let i = at; i < at + 16; i++) if (data[i] !== 0) isZero = false;
+  if (isZero) return undefined;
+  const bytes = data.subarray(at, at + 16);
   const hex = (from: number, to: number, reverse: boolean): string => {
     const part = Array.from(bytes.subarray(from, to), (b) => b.toString(16).padStart(2, '0'));
     return (reverse ? part.reverse() : part).join('').toUpperCase();

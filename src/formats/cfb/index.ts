@@ -20,4 +20,5 @@ export { MAX_CFB_DEPTH, MAX_CFB_ENTRIES } from './constants.js';
 export { isCfb } from './header.js';
 export { type CfbEntry, type CfbFile, type CfbOptions, parseCfb } from './parse.js';
 export { type CfbNode, type CfbRoot, writeCfb } from './write.js';
+export { cfbPackage, type CfbPackage } from './sheetjs.js';
 export { type CfbTree, readCfbTree } from './tree.js';

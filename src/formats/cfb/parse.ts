@@ -74,22 +74,21 @@ export function parseCfb(bytes: Uint8Array, options: CfbOptions = {}): CfbFile {
   const file = fileSectors(bytes, header.sectorSize);
   const fat = buildFat(header, file, anomalies);
   const dir = walkChain(fat, file, header.firstDirectorySector, file.count, anomalies, 'directory');
-  const dirBytes = readSectors(file, dir, dir.length * header.sectorSize);
+  const dirBytes = readSectors(file, dir, dir.length * header.sectorSize, true);
   const raw = parseDirectory(dirBytes, header.majorVersion, maxEntries, anomalies);
   const placed = placeEntries(raw, MAX_CFB_DEPTH, anomalies);
   const miniFat = buildMiniFat(header, fat, file, anomalies);
   const mini = miniSectors(readMiniStream(raw[0], fat, file, anomalies));
   const reader = new StreamReader(file, fat, mini, miniFat, maxStreamBytes, anomalies);
 
-  const entries: CfbEntry[] = placed.map(({ entry, path }, i) => ({
-    id: entry.id,
-    path,
-    name: entry.name,
-    type: i === 0 ? 'root' : (TYPE_NAMES[entry.objectType] ?? 'stream'),
-    size: entry.size,
-    ...(entry.clsid ? { clsid: entry.clsid } : {}),
-    startSector: entry.startSector,
-  }));
+  const entries: CfbEntry[] = placed.map(({ entry, path }, i) => {
+    const { id, name, size, clsid, startSector } = entry;
+    const type = i === 0 ? 'root' : (TYPE_NAMES[entry.objectType] ?? 'stream');
+    // Built literally (no spread): two fixed shapes instead of a generic object copy per entry.
+    return clsid
+      ? { id, path, name, type, size, clsid, startSector }
+      : { id, path, name, type, size, startSector };
+  });
   const byPath = new Map<string, CfbEntry>();
   for (const entry of entries) {
     const key = entry.path.toUpperCase();
@@ -98,7 +97,7 @@ export function parseCfb(bytes: Uint8Array, options: CfbOptions = {}): CfbFile {
   checkChains(entries, raw, reader, file.count + mini.count, anomalies);
 
   const find = (path: string): CfbEntry | undefined =>
-    byPath.get(path.replace(/^\/+/, '').toUpperCase());
+    byPath.get((path.charCodeAt(0) === 0x2f ? path.replace(/^\/+/, '') : path).toUpperCase());
   return {
     majorVersion: header.majorVersion,
     sectorSize: header.sectorSize,

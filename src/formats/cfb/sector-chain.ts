@@ -15,6 +15,9 @@ export interface SectorSource {
   sectorSize: number;
   /** Sectors that start inside the bytes; the last one may be short. */
   count: number;
+  /** The bytes the sectors lie in, and where sector 0 starts in them: runs are copied in one go. */
+  data: Uint8Array;
+  base: number;
   /** Bytes of sector `n` (`n < count`), shorter than `sectorSize` when the input ends inside it. */
   read(n: number): Uint8Array;
   /** Byte offset of sector `n` in the file, for anomalies; undefined inside the mini stream. */
@@ -28,6 +31,8 @@ export function fileSectors(bytes: Uint8Array, sectorSize: number): SectorSource
     kind: 'FAT',
     sectorSize,
     count,
+    data: bytes,
+    base: sectorSize,
     read: (n) => bytes.subarray((n + 1) * sectorSize, Math.min(bytes.length, (n + 2) * sectorSize)),
     offsetOf: (n) => (n + 1) * sectorSize,
   };
@@ -39,6 +44,8 @@ export function miniSectors(miniStream: Uint8Array): SectorSource {
     kind: 'MiniFAT',
     sectorSize: MINI_SECTOR_SIZE,
     count: Math.ceil(miniStream.length / MINI_SECTOR_SIZE),
+    data: miniStream,
+    base: 0,
     read: (n) => miniStream.subarray(n * MINI_SECTOR_SIZE, (n + 1) * MINI_SECTOR_SIZE),
     offsetOf: () => undefined,
   };
@@ -107,31 +114,60 @@ export function walkChain(
   return sectors;
 }
 
-/** Copies the bytes of `sectors` into one buffer of at most `length` bytes. */
-export function readSectors(source: SectorSource, sectors: number[], length: number): Uint8Array {
-  const out = new Uint8Array(Math.min(length, sectors.length * source.sectorSize));
+/** Bytes sector `n` (`n < count`) really holds: short only for the last sector of the input. */
+export function sectorLength(source: SectorSource, n: number): number {
+  const start = source.base + n * source.sectorSize;
+  return Math.max(0, Math.min(source.sectorSize, source.data.length - start));
+}
+
+/**
+ * Copies the bytes of `sectors` into one buffer of at most `length` bytes. Consecutive sectors (most
+ * chains) are copied as one run; only the last sector of the input can be short, and it ends a run.
+ * With `isView`, bytes that lie in one run are returned as a view of the source instead of a copy:
+ * only for the reader's own tables (directory, mini stream), never for a stream handed to callers.
+ */
+export function readSectors(
+  source: SectorSource,
+  sectors: number[],
+  length: number,
+  isView = false,
+): Uint8Array {
+  const { sectorSize, data, base } = source;
+  const wanted = Math.min(length, sectors.length * sectorSize);
+  let out: Uint8Array | undefined;
   let at = 0;
-  for (const sector of sectors) {
-    if (at >= out.length) break;
-    const data = source.read(sector);
-    const take = Math.min(data.length, out.length - at);
-    out.set(data.subarray(0, take), at);
+  for (let i = 0; i < sectors.length && at < wanted;) {
+    const first = sectors[i]!;
+    let last = first;
+    while (++i < sectors.length && sectors[i] === last + 1) last++;
+    const from = base + first * sectorSize;
+    const end = Math.min(data.length, base + (last + 1) * sectorSize);
+    const take = Math.min(end - from, wanted - at);
+    if (isView && at === 0 && (take === wanted || end - base < (last + 1) * sectorSize)) {
+      return data.subarray(from, from + take);
+    }
+    out ??= new Uint8Array(wanted);
+    out.set(data.subarray(from, from + take), at);
     at += take;
     // A short sector is the end of the file: nothing after it can be placed correctly.
-    if (data.length < source.sectorSize) break;
+    if (end - base < (last + 1) * sectorSize) break;
   }
+  if (!out) return new Uint8Array(0);
   return at === out.length ? out : out.subarray(0, at);
 }
 
 function readTable(source: SectorSource, sectors: number[]): Uint32Array {
-  const perSector = source.sectorSize / 4;
+  const { sectorSize, data, base } = source;
+  const perSector = sectorSize / 4;
   const table = new Uint32Array(sectors.length * perSector).fill(FREESECT);
-  sectors.forEach((sector, i) => {
-    const data = source.read(sector);
-    const view = new DataView(data.buffer, data.byteOffset, data.length);
-    const n = Math.min(perSector, Math.floor(data.length / 4));
-    for (let j = 0; j < n; j++) table[i * perSector + j] = view.getUint32(j * 4, true);
-  });
+  for (let i = 0; i < sectors.length; i++) {
+    const from = base + sectors[i]! * sectorSize;
+    const n = Math.min(perSector, Math.floor(sectorLength(source, sectors[i]!) / 4));
+    for (let j = 0, o = from; j < n; j++, o += 4) {
+      table[i * perSector + j] =
+        (data[o]! | (data[o + 1]! << 8) | (data[o + 2]! << 16) | (data[o + 3]! << 24)) >>> 0;
+    }
+  }
   return table;
 }
 

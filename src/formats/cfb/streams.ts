@@ -1,7 +1,7 @@
 import type { Anomaly } from '../../core/index.js';
 import { MINI_STREAM_CUTOFF } from './constants.js';
 import type { DirectoryEntry } from './directory.js';
-import { readSectors, type SectorSource, walkChain } from './sector-chain.js';
+import { readSectors, sectorLength, type SectorSource, walkChain } from './sector-chain.js';
 
 interface StreamPlan {
   source: SectorSource;
@@ -87,7 +87,7 @@ export class StreamReader {
 function heldBytes(source: SectorSource, sectors: number[]): number {
   let held = 0;
   for (const sector of sectors) {
-    const length = source.read(sector).length;
+    const length = sectorLength(source, sector);
     held += length;
     if (length < source.sectorSize) break;
   }
@@ -105,7 +105,8 @@ export function readMiniStream(
   const wanted = Math.min(root.size, file.count * file.sectorSize);
   const count = Math.ceil(wanted / file.sectorSize);
   const sectors = walkChain(fat, file, root.startSector, count, anomalies, 'mini stream');
-  const stream = readSectors(file, sectors, wanted);
+  // The mini stream stays internal (streams in it are copied out on read): a view when contiguous.
+  const stream = readSectors(file, sectors, wanted, true);
   if (stream.length < root.size) {
     anomalies.push({
       code: 'E_CFB_STREAM_TRUNCATED',

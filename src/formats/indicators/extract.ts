@@ -22,6 +22,8 @@ const FILE_EXTENSION_RE =
 // Longest FILE_RE match before its extension's dot: `%` + 32 + `%\` + 16 × (64 + `\`) + 128 = 1203.
 const FILE_MATCH_REACH = 1203;
 const TRAILING_PUNCT = /[.,;:!?)\]}'"]+$/;
+/** Every dotted quad holds a digit, a dot and a digit in a row. */
+const HAS_DOTTED_DIGITS = /\d\.\d/;
 
 /** URLs, hosts, IPv4 addresses, e-mail addresses and executable file names found in `text`. */
 export function extractIndicators(text: string, options: IndicatorOptions = {}): ExtractedIocs {
@@ -35,14 +37,17 @@ export function extractIndicators(text: string, options: IndicatorOptions = {}):
   const add = (set: Set<string>, value: string) => {
     if (set.size < max) set.add(value);
   };
-  for (const url of [...plain.matchAll(URL_RE)].flatMap((m) => splitJoinedUrls(m[0]))) {
+  // Each kind has a character its matches cannot do without: no scan where it is absent.
+  const urlRuns = plain.includes('://') ? [...plain.matchAll(URL_RE)] : [];
+  for (const url of urlRuns.flatMap((m) => splitJoinedUrls(m[0]))) {
     add(urls, url);
     const host = hostOf(url);
     if (host === undefined) continue;
     if (isIpv4(host)) add(ips, host);
     else if (host.includes('.')) add(domains, host);
   }
-  for (const match of plain.matchAll(IPV4_RE)) add(ips, match[0]);
+  if (HAS_DOTTED_DIGITS.test(plain))
+    for (const match of plain.matchAll(IPV4_RE)) add(ips, match[0]);
   // Every address has an `@`; without one the regex would still be tried at every word boundary.
   if (plain.includes('@')) for (const match of plain.matchAll(EMAIL_RE)) add(emails, match[0]);
   for (const name of fileNames(plain)) add(files, name.trim());

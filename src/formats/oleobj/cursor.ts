@@ -46,11 +46,15 @@ export class Cursor {
   }
 }
 
+// One decoder each (decode without `stream` keeps no state): constructing one costs more than a name.
+const WINDOWS_1252 = new TextDecoder('windows-1252');
+const UTF16LE = new TextDecoder('utf-16le');
+
 /** 8-bit text as Windows-1252, the ANSI code page OLE1 names and paths are written in. */
 export function ansi(bytes: Uint8Array): string {
-  return new TextDecoder('windows-1252').decode(bytes);
+  return WINDOWS_1252.decode(bytes);
 }
 
 export function utf16le(bytes: Uint8Array): string {
-  return new TextDecoder('utf-16le').decode(bytes.subarray(0, bytes.length & ~1));
+  return UTF16LE.decode(bytes.subarray(0, bytes.length & ~1));
 }

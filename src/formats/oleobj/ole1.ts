@@ -1,5 +1,5 @@
 import type { Anomaly } from '../../core/index.js';
-import { Cursor } from './cursor.js';
+import { ansi, Cursor } from './cursor.js';
 
 /** MS-OLEDS 2.2.4 ObjectHeader FormatID values. */
 export const OLE1_LINKED = 0x00000001;
@@ -91,5 +91,5 @@ function lengthPrefixed(c: Cursor): string | undefined {
   const raw = c.take(length);
   if (!raw) return undefined;
   const end = raw.indexOf(0);
-  return new TextDecoder('windows-1252').decode(raw.subarray(0, end < 0 ? raw.length : end));
+  return ansi(raw.subarray(0, end < 0 ? raw.length : end));
 }

@@ -19,12 +19,63 @@ const SPECIAL: Record<number, string> = {
 
 /** The iconv-lite encoding for a Windows code page, or undefined when unsupported. */
 export function codePageEncoding(codePage: number): string | undefined {
-  const special = SPECIAL[codePage];
-  if (special) return special;
-  for (const name of [`cp${codePage}`, `windows${codePage}`]) {
-    if (iconv.encodingExists(name)) return name;
+  return codePageInfo(codePage).encoding;
+}
+
+interface CodePageInfo {
+  encoding: string | undefined;
+  /** Every ASCII byte decodes to itself, one byte at a time (see `isAsciiCompatible`). */
+  isAsciiCompatible: boolean;
+}
+
+/** Per code page, looked up once: iconv-lite's lookup costs more than decoding a short name. */
+const INFO = new Map<number, CodePageInfo>();
+/** Code pages cached at most; the 16-bit PROJECTCODEPAGE cannot name more than 65,536. */
+const MAX_INFO = 65_536;
+
+function codePageInfo(codePage: number): CodePageInfo {
+  let info = INFO.get(codePage);
+  if (info) return info;
+  let encoding: string | undefined = SPECIAL[codePage];
+  if (!encoding) {
+    for (const name of [`cp${codePage}`, `windows${codePage}`]) {
+      if (iconv.encodingExists(name)) {
+        encoding = name;
+        break;
+      }
+    }
   }
-  return undefined;
+  info = { encoding, isAsciiCompatible: encoding !== undefined && isAsciiCompatible(encoding) };
+  if (INFO.size < MAX_INFO) INFO.set(codePage, info);
+  return info;
+}
+
+const ASCII_BYTES = Uint8Array.from({ length: 0x80 }, (_, i) => i);
+const ASCII_TEXT = String.fromCharCode(...ASCII_BYTES);
+
+/**
+ * True when text made only of ASCII bytes decodes to the same characters: single-byte tables and
+ * double-byte ones (Shift_JIS, GBK, Big5, UHC: lead bytes are >= 0x80, so ASCII never starts a pair)
+ * whose ASCII half is ASCII, and UTF-8. Stateful encodings (UTF-7, ISO-2022) and UTF-16 are excluded:
+ * there a byte's meaning depends on the bytes before it.
+ */
+function isAsciiCompatible(encoding: string): boolean {
+  const kind = (iconv.getCodec(encoding) as { constructor: { name: string } }).constructor.name;
+  if (kind !== 'SBCSCodec' && kind !== 'DBCSCodec' && encoding !== 'utf8') return false;
+  return iconv.decode(ASCII_BYTES, encoding, { stripBOM: false }) === ASCII_TEXT;
+}
+
+const UTF8 = new TextDecoder('utf-8');
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The bytes as ASCII text when every byte is ASCII, else undefined. UTF-8 decoding is native; its
+ * result has one character per byte, all below 0x80, exactly when every byte is ASCII (a multi-byte
+ * sequence yields fewer characters, a bad byte U+FFFD, a BOM is dropped).
+ */
+function decodeAscii(bytes: Uint8Array): string | undefined {
+  const text = UTF8.decode(bytes);
+  return text.length === bytes.length && !NON_ASCII.test(text) ? text : undefined;
 }
 
 /**
@@ -38,7 +89,7 @@ export function decodeCodePage(
   anomalies: Anomaly[],
   location?: string,
 ): string {
-  const encoding = codePageEncoding(codePage);
+  const { encoding, isAsciiCompatible } = codePageInfo(codePage);
   if (!encoding) {
     if (!anomalies.some((a) => a.code === 'E_OVBA_UNKNOWN_CODEPAGE')) {
       anomalies.push({
@@ -49,7 +100,9 @@ export function decodeCodePage(
     }
     return iconv.decode(bytes, 'latin1');
   }
-  return iconv.decode(bytes, encoding, { stripBOM: false });
+  // Module source, names and the PROJECT stream are ASCII in most projects, whatever the code page.
+  const ascii = isAsciiCompatible ? decodeAscii(bytes) : undefined;
+  return ascii ?? iconv.decode(bytes, encoding, { stripBOM: false });
 }
 
 /** Encodes text in a code page for the writers; throws `ConfigError` for an unsupported one. */

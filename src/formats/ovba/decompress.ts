@@ -34,12 +34,30 @@ class Output {
       this.isOverflowed = true;
       return;
     }
-    if (this.length === this.bytes.length) {
-      const grown = new Uint8Array(Math.min(this.max, this.bytes.length * 2));
-      grown.set(this.bytes);
-      this.bytes = grown;
-    }
+    if (this.length === this.bytes.length) this.grow(this.length + 1);
     this.bytes[this.length++] = byte;
+  }
+  /**
+   * Appends `count` bytes copied from `offset` bytes back, byte by byte (source and destination
+   * overlap when count > offset: run-length); as `count` pushes, the cap included.
+   */
+  copyBack(offset: number, count: number): void {
+    const room = this.max - this.length;
+    const n = Math.min(count, Math.max(0, room));
+    if (n < count) this.isOverflowed = true;
+    if (this.length + n > this.bytes.length) this.grow(this.length + n);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < n; i++, at++) bytes[at] = bytes[at - offset]!;
+    this.length = at;
+  }
+  /** Doubles the buffer until it holds `needed` bytes (never past `max`). */
+  private grow(needed: number): void {
+    let size = this.bytes.length;
+    while (size < needed) size = Math.min(this.max, size * 2);
+    const grown = new Uint8Array(size);
+    grown.set(this.bytes);
+    this.bytes = grown;
   }
   result(): Uint8Array {
     return this.bytes.subarray(0, this.length);
@@ -161,9 +179,7 @@ function decompressChunk(
         return false;
       }
       // Byte by byte on purpose: source and destination overlap when length > offset (run-length).
-      for (let i = 0; i < length && !out.isOverflowed; i++) {
-        out.push(out.bytes[out.length - offset]!);
-      }
+      out.copyBack(offset, length);
     }
   }
   return true;

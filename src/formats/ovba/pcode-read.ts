@@ -2,7 +2,8 @@ import type { Anomaly } from '../../core/index.js';
 import type { CfbFile } from '../cfb/index.js';
 import { DEFAULT_CODE_PAGE } from './codepage.js';
 import { decompressOvba, MAX_OVBA_OUTPUT } from './decompress.js';
-import { parseDir } from './dir.js';
+import { recallDir } from './dir-cache.js';
+import { parseDir, type VbaDir } from './dir.js';
 import { isBigEndianModule, parseVbaProjectStream, type PcodeDialect } from './pcode-project.js';
 import { readModulePcode, type ModulePcode } from './pcode.js';
 
@@ -52,11 +53,15 @@ export function readVbaCompiled(cfb: CfbFile): ProjectCompiled[] {
     .map((e) => readProject(cfb, e.path));
 }
 
+function readDir(bytes: Uint8Array | undefined): VbaDir | undefined {
+  return bytes ? parseDir(decompressOvba(bytes, MAX_OVBA_OUTPUT).data, []) : undefined;
+}
+
 function readProject(cfb: CfbFile, vbaPath: string): ProjectCompiled {
   const root = vbaPath.slice(0, Math.max(0, vbaPath.length - 4));
   const anomalies: Anomaly[] = [];
-  const dirBytes = cfb.readStream(`${vbaPath}/dir`);
-  const dir = dirBytes ? parseDir(decompressOvba(dirBytes, MAX_OVBA_OUTPUT).data, []) : undefined;
+  const dirPath = `${vbaPath}/dir`;
+  const dir = recallDir(cfb, dirPath) ?? readDir(cfb.readStream(dirPath));
   const codePage = dir?.codePage ?? DEFAULT_CODE_PAGE;
   const projectPath = `${vbaPath}/_VBA_PROJECT`;
   const projectBytes = cfb.readStream(projectPath);

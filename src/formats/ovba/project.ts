@@ -2,6 +2,7 @@ import type { Anomaly } from '../../core/index.js';
 import type { CfbFile } from '../cfb/index.js';
 import { decodeCodePage, DEFAULT_CODE_PAGE } from './codepage.js';
 import { decompressOvba, MAX_OVBA_OUTPUT } from './decompress.js';
+import { rememberDir } from './dir-cache.js';
 import { DIR } from './dir-records.js';
 import { type DirReference, parseDir, type VbaDir } from './dir.js';
 import { type ModuleKind, parseProjectText } from './project-text.js';
@@ -162,10 +163,14 @@ function readDir(
     anomalies.push({ code: 'E_OVBA_NO_DIR', message: `${dirPath} is missing`, location: dirPath });
     return undefined;
   }
-  const inflated = decompressOvba(bytes, budget.cap, dirPath);
+  const cap = budget.cap;
+  const inflated = decompressOvba(bytes, cap, dirPath);
   budget.spend(inflated.data.length);
   anomalies.push(...inflated.anomalies);
-  return parseDir(inflated.data, anomalies);
+  const dir = parseDir(inflated.data, anomalies);
+  // The compiled side (pcode-read) decompresses with MAX_OVBA_OUTPUT: the same parse, shared.
+  if (cap === MAX_OVBA_OUTPUT) rememberDir(cfb, dirPath, dir);
+  return dir;
 }
 
 /** The modules the dir stream lists, each read at its MODULEOFFSET (or recovered by scanning). */

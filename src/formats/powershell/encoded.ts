@@ -18,7 +18,12 @@ export interface EncodedOptions {
 }
 
 export const MAX_ENCODED_RESULTS = 50;
+
 export const MAX_BASE64_CHARS = 4 * 1024 * 1024;
+
+// Shared decoders: decode() without `stream` keeps no state, and constructing one is not free.
+const UTF16LE = new TextDecoder('utf-16le');
+const UTF8 = new TextDecoder('utf-8');
 
 // powershell.exe accepts any unambiguous prefix of -EncodedCommand, with - or /: -e, -ec, -en, -enc, … .
 // Attackers also hide it behind cmd.exe carets (p^ower^shell -e^nc) which cmd strips before PowerShell runs.
@@ -26,16 +31,21 @@ const ENCODED_PARAM =
   /(?:^|[\s"'(])[-/\u2013\u2014](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand)\s+["']?([A-Za-z0-9+/]{8,}={0,2})/gi;
 const FROM_BASE64 = /FromBase64String\s*\(\s*["']([A-Za-z0-9+/\s]{8,}={0,2})["']/gi;
 
+/** Each search, with a pattern that every match of it contains (a quick test that rules text out). */
+const SEARCHES = [
+  [ENCODED_PARAM, 'encoded-command', /[-/\u2013\u2014]e/i],
+  [FROM_BASE64, 'from-base64', /FromBase64String/i],
+] as const;
+
 /** Finds `-EncodedCommand` payloads and `FromBase64String('…')` literals and decodes them. */
 export function findEncodedCommands(text: string, options: EncodedOptions = {}): EncodedCommand[] {
   const max = options.maxResults ?? MAX_ENCODED_RESULTS;
   const maxChars = options.maxBase64Chars ?? MAX_BASE64_CHARS;
   const plain = text.includes('^') ? text.replace(/\^(?=\S)/g, '') : text;
   const found: EncodedCommand[] = [];
-  for (const [re, kind] of [
-    [ENCODED_PARAM, 'encoded-command'],
-    [FROM_BASE64, 'from-base64'],
-  ] as const) {
+  for (const [re, kind, precheck] of SEARCHES) {
+    // ENCODED_PARAM can start at any character; the dash-and-e it needs is found far faster.
+    if (!precheck.test(plain)) continue;
     for (const m of plain.matchAll(re)) {
       if (found.length >= max) return found;
       const base64 = m[1]!.replace(/\s+/g, '').slice(0, maxChars);
@@ -57,7 +67,7 @@ export function decodePowerShellBase64(base64: string): string | undefined {
   let zeroHigh = 0;
   for (let i = 1; i < bytes.length; i += 2) if (bytes[i] === 0) zeroHigh++;
   const utf16 = zeroHigh >= (bytes.length / 2) * 0.6;
-  const text = new TextDecoder(utf16 ? 'utf-16le' : 'utf-8').decode(bytes);
+  const text = (utf16 ? UTF16LE : UTF8).decode(bytes);
   let printable = 0;
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
