@@ -246,8 +246,7 @@ function eventFindings(events: XlmEvent[], hasAutoexec: boolean, book: XlmBook):
     .filter((s) => s.isMacro)
     .reduce(
       (n, s) =>
-        n +
-        [...s.cells.values()].reduce((m, c) => m + (c.formula?.match(/\bCHAR\(/g)?.length ?? 0), 0),
+        n + [...s.cells.values()].reduce((m, c) => m + (c.formula ? charCalls(c.formula) : 0), 0),
       0,
     );
   if (writes.length > 0 || chars >= 20) {
@@ -268,6 +267,21 @@ function eventFindings(events: XlmEvent[], hasAutoexec: boolean, book: XlmBook):
   }
   if (dl.length > 0) findings.push(F.autoexecDownload(dl));
   return findings;
+}
+
+/** Occurrences of `\bCHAR\(` in a formula, counted without a match array per formula. */
+function charCalls(formula: string): number {
+  let count = 0;
+  for (let at = formula.indexOf('CHAR('); at >= 0; at = formula.indexOf('CHAR(', at + 5)) {
+    const before = at > 0 ? formula.charCodeAt(at - 1) : -1;
+    const isWordBefore =
+      (before >= 0x30 && before <= 0x39) ||
+      (before >= 0x41 && before <= 0x5a) ||
+      (before >= 0x61 && before <= 0x7a) ||
+      before === 0x5f;
+    if (!isWordBefore) count++;
+  }
+  return count;
 }
 
 /** The interpreter or proxy binary a command starts, as the ATT&CK technique it evidences. */

@@ -1,5 +1,5 @@
 import { columnName } from '../../formats/biff/index.js';
-import { BUILTINS } from './builtins.js';
+import { BUILTINS, type Builtin } from './builtins.js';
 import type { Emulator, EvalCtx } from './emulator.js';
 import { FormulaSyntaxError, parseFormula, type Node } from './formula.js';
 import { ENVIRONMENT_QUERIES } from './environment.js';
@@ -47,10 +47,10 @@ export function callFunction(
   node: Extract<Node, { k: 'call' }>,
   ctx: EvalCtx,
 ): XlValue {
-  const special = SPECIAL[node.name];
+  const special = SPECIAL_BY_NAME.get(node.name);
   if (special) return special(em, node.args, ctx);
   const args = values(em, node.args, ctx);
-  const builtin = BUILTINS[node.name];
+  const builtin = BUILTIN_BY_NAME.get(node.name);
   if (builtin) return builtin(args, em.options.maxStringChars);
   if (NOOP_COMMANDS.has(node.name)) return true;
   const api = em.registered.get(node.name.toLowerCase());
@@ -59,7 +59,9 @@ export function callFunction(
 }
 
 function values(em: Emulator, args: Node[], ctx: EvalCtx): XlValue[] {
-  return args.map((a) => em.value(em.evaluate(a, ctx), ctx));
+  const out: XlValue[] = [];
+  for (const a of args) out.push(em.value(em.evaluate(a, ctx), ctx));
+  return out;
 }
 
 function text(v: XlValue): string {
@@ -252,6 +254,11 @@ const SPECIAL: Readonly<Record<string, Special>> = {
   'FILE.CLOSE': (em, _args, ctx) => halt(em, ctx),
   ...ENVIRONMENT_QUERIES,
 };
+
+// Maps: one hashed lookup per call, where the tables as objects (dotted keys, 100+ entries) are
+// dictionaries read through a generic keyed load.
+const SPECIAL_BY_NAME: ReadonlyMap<string, Special> = new Map(Object.entries(SPECIAL));
+const BUILTIN_BY_NAME: ReadonlyMap<string, Builtin> = new Map(Object.entries(BUILTINS));
 
 function setName(em: Emulator, args: Node[], ctx: EvalCtx): XlValue {
   const name = args[0] ? asText(em.value(em.evaluate(args[0], ctx), ctx)) : undefined;

@@ -162,17 +162,24 @@ export class Emulator {
   /**
    * The syntax tree of a cell's formula. Trees are kept only for cells evaluated a second time (loops,
    * cells read by others): caching every tree of a 20,000-formula sheet costs more in garbage
-   * collection than parsing each once.
+   * collection than parsing each once. `isKept` keeps the tree at once: a cell read by another is
+   * evaluated again by the sweep unless a run reaches it.
    */
-  parse(sheet: XlmSheet, row: number, col: number, formula: string): Node | FormulaSyntaxError {
+  parse(
+    sheet: XlmSheet,
+    row: number,
+    col: number,
+    formula: string,
+    isKept = false,
+  ): Node | FormulaSyntaxError {
     let cells = this.parsed.get(sheet);
     if (!cells) this.parsed.set(sheet, (cells = new Map()));
     const key = cellKey(row, col);
     const hit = cells.get(key);
     if (hit?.node && hit.formula === formula) return hit.node;
     const node = parseOrError(formula, row, col, this.book.format === 'sylk');
-    if (hit?.formula === formula) cells.set(key, { formula, node });
-    else if (hit || this.parsedCount++ < 200_000) cells.set(key, { formula });
+    if (hit || this.parsedCount++ < 200_000)
+      cells.set(key, isKept || hit?.formula === formula ? { formula, node } : { formula });
     return node;
   }
 
@@ -241,7 +248,7 @@ export class Emulator {
     if (this.evaluating.has(memoKey)) return cached;
     this.evaluating.add(memoKey);
     const ctx: EvalCtx = { sheet, row, col, mode: 'pure', isSpeculative: false, depth, formula };
-    const value = this.evalFormula(ctx);
+    const value = this.evalFormula(ctx, this.parse(sheet, row, col, formula, true));
     this.evaluating.delete(memoKey);
     const result = value === UNKNOWN ? cached : value;
     if (this.retain(result))
@@ -327,13 +334,15 @@ export class Emulator {
     if (a instanceof XlError) return a;
     if (b instanceof XlError) return b;
     if (op === '&') {
-      const [x, y] = [asText(a), asText(b)];
+      const x = asText(a);
+      const y = asText(b);
       return x === undefined || y === undefined
         ? UNKNOWN
         : (x + y).slice(0, this.options.maxStringChars);
     }
-    if (['=', '<>', '<', '>', '<=', '>='].includes(op)) return compare(op, a, b);
-    const [x, y] = [asNumber(a), asNumber(b)];
+    if (COMPARISONS.has(op)) return compare(op, a, b);
+    const x = asNumber(a);
+    const y = asNumber(b);
     if (x === undefined || y === undefined) return new XlError('#VALUE!');
     const n =
       op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '/' ? x / y : x ** y;
@@ -353,7 +362,9 @@ export class Emulator {
     if (this.eventKeys.has(key) || this.events.length >= this.options.maxEvents) return;
     const clipped = args.map((a) => a.slice(0, MAX_EVENT_CHARS));
     const shown = text.slice(0, MAX_EVENT_CHARS);
-    if (!this.retain(shown + clipped.join(''))) return;
+    let chars = shown.length;
+    for (const a of clipped) chars += a.length;
+    if (!this.retainChars(chars)) return;
     this.eventKeys.add(key);
     this.events.push({
       kind,
@@ -362,7 +373,9 @@ export class Emulator {
       formula: ctx.formula,
       text: shown,
       args: clipped,
-      ...(api ?? {}),
+      // Always both keys (undefined off API calls): one object shape for every event.
+      dll: api?.dll,
+      fn: api?.fn,
       isFromAutoexec: this.isAutoexecRun && ctx.mode === 'run',
     });
     for (const s of [shown, ...clipped]) this.remember(s);
@@ -381,12 +394,15 @@ export class Emulator {
 
   /** Counts a string against MAX_RETAINED_CHARS; false (and isMemorySpent) once it is spent. */
   private retain(value: XlValue): boolean {
-    if (typeof value !== 'string') return true;
-    if (this.retainedChars + value.length > (this.options.maxRetainedChars ?? MAX_RETAINED_CHARS)) {
+    return typeof value !== 'string' || this.retainChars(value.length);
+  }
+
+  private retainChars(count: number): boolean {
+    if (this.retainedChars + count > (this.options.maxRetainedChars ?? MAX_RETAINED_CHARS)) {
       this.isMemorySpent = true;
       return false;
     }
-    this.retainedChars += value.length;
+    this.retainedChars += count;
     return true;
   }
 
@@ -444,6 +460,8 @@ function parseOrError(
     throw error;
   }
 }
+
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '<', '>', '<=', '>=']);
 
 function compare(op: string, a: XlValue, b: XlValue): boolean {
   const rank = (v: XlValue) =>

@@ -167,9 +167,14 @@ class Decoder {
     return value;
   }
 
+  /** The top `count` operands, deepest first; missing ones (underflow) are '' at the front. */
   private popArgs(count: number): string[] {
-    const args: string[] = [];
-    for (let i = 0; i < count; i++) args.unshift(this.pop());
+    const have = Math.min(count, this.stack.length);
+    const args = this.stack.splice(this.stack.length - have, have);
+    if (have < count) {
+      this.error ??= 'operand stack underflow';
+      return [...new Array<string>(count - have).fill(''), ...args];
+    }
     return args;
   }
 

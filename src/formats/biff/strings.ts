@@ -10,12 +10,14 @@ import { Cursor, decodeLatin1, decodeUtf16, Truncated } from './cursor.js';
  * workbook's code page (CODEPAGE, 2.4.52).
  */
 
+const NO_BOUNDARIES: readonly number[] = [];
+
 /** Characters of a BIFF8 string body; `boundaries` are offsets where a CONTINUE payload starts. */
 export function readChars(
   cur: Cursor,
   cch: number,
   isHighByte: boolean,
-  boundaries: readonly number[] = [],
+  boundaries: readonly number[] = NO_BOUNDARIES,
 ): string {
   let text = '';
   let remaining = cch;

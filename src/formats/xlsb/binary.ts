@@ -158,8 +158,19 @@ export function parseSheetBin(
   const pending: { cell: MacroSheetCell; anchorRow: number }[] = [];
   let row = 0;
   let chars = 0;
+  const { sheetName, definedName, externName, decodeBytes, externPrefix } = options.env;
   const decode = (rgce: Uint8Array, rgcb: Uint8Array | undefined, cell: MacroSheetCell) => {
-    const env = { ...options.env, dialect: 12 as const, row: cell.row, col: cell.col };
+    // A literal, not a spread of options.env: once per formula cell, and a spread copies slowly.
+    const env: FormulaEnv = {
+      dialect: 12,
+      row: cell.row,
+      col: cell.col,
+      sheetName,
+      definedName,
+      externName,
+      decodeBytes,
+      externPrefix,
+    };
     const decoded = decodeFormula(rgce, env, rgcb);
     chars += decoded.text.length;
     if (chars > MAX_FORMULA_CHARS) {

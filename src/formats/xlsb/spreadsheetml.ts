@@ -14,13 +14,25 @@ const TAG =
   /<(\/?)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
 const ATTR = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
+// Made once: a decoder without `stream` keeps no state between calls.
+const UTF16LE = new TextDecoder('utf-16le');
+const UTF16BE = new TextDecoder('utf-16be');
+const UTF8 = new TextDecoder('utf-8');
+
 /** XML bytes → text, by byte order mark (XML 1.0 Appendix F). */
 export function decodeXml(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe)
-    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff)
-    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  return new TextDecoder('utf-8').decode(bytes);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return UTF16LE.decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return UTF16BE.decode(bytes.subarray(2));
+  return UTF8.decode(bytes);
+}
+
+/**
+ * The tags of `xml` in order: TAG's matches, read with `exec` on a copy of the pattern (no
+ * iterator or destructuring per tag, which cost more than the match in these hot loops).
+ */
+function tags(xml: string): { next(): RegExpExecArray | null } {
+  const re = new RegExp(TAG.source, 'g');
+  return { next: () => re.exec(xml) };
 }
 
 const ENTITIES: Readonly<Record<string, string>> = {
@@ -44,8 +56,11 @@ export function decodeEntities(text: string): string {
 
 function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
-  for (const m of text.matchAll(ATTR)) {
-    const key = m[1]!.replace(/^[\w.-]+:(?=id$)/, 'r:');
+  if (text === '') return out;
+  ATTR.lastIndex = 0;
+  for (let m = ATTR.exec(text); m; m = ATTR.exec(text)) {
+    const raw = m[1]!;
+    const key = raw.endsWith(':id') ? raw.replace(/^[\w.-]+:(?=id$)/, 'r:') : raw;
     out[key] ??= decodeEntities(m[2] ?? m[3] ?? '');
   }
   return out;
@@ -103,8 +118,12 @@ export function parseSheetXml(
   let fAttrs: Record<string, string> | undefined;
   let textStart = -1;
   let isInline = false;
-  for (const m of xml.matchAll(TAG)) {
-    const [, slash, name, attrText = '', selfClose] = m;
+  const tagsOf = tags(xml);
+  for (let m = tagsOf.next(); m; m = tagsOf.next()) {
+    const slash = m[1];
+    const name = m[2];
+    const attrText = m[3] ?? '';
+    const selfClose = m[4];
     const at = m.index;
     if (!slash && name === 'row') {
       const r = Number(attributes(attrText).r);
@@ -207,8 +226,11 @@ export function parseWorkbookXml(xml: string, maxItems: number): WorkbookInfo {
   const info: WorkbookInfo = { sheets: [], names: [], externSheets: [], anomalies: [] };
   let name: Record<string, string> | undefined;
   let textStart = 0;
-  for (const m of xml.matchAll(TAG)) {
-    const [, slash, tag, attrText = ''] = m;
+  const tagsOf = tags(xml);
+  for (let m = tagsOf.next(); m; m = tagsOf.next()) {
+    const slash = m[1];
+    const tag = m[2];
+    const attrText = m[3] ?? '';
     if (!slash && tag === 'sheet' && info.sheets.length < maxItems) {
       const a = attributes(attrText);
       const state: SheetState =
@@ -237,8 +259,11 @@ export function parseSharedStringsXml(xml: string, maxItems: number): string[] {
   const strings: string[] = [];
   let current: string | undefined;
   let textStart = -1;
-  for (const m of xml.matchAll(TAG)) {
-    const [, slash, tag, , selfClose] = m;
+  const tagsOf = tags(xml);
+  for (let m = tagsOf.next(); m; m = tagsOf.next()) {
+    const slash = m[1];
+    const tag = m[2];
+    const selfClose = m[4];
     if (tag === 'si') {
       if (!slash) current = selfClose ? void strings.push('') : '';
       else if (current !== undefined) {
