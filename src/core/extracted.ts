@@ -80,9 +80,12 @@ export function mergeExtracted(into: Extracted, part: ExtractedPart | undefined)
   if (part.powershell) into.powershell.push(...part.powershell);
   if (part.config) into.config.push(...part.config);
   if (part.mail && !into.mail) into.mail = part.mail;
+  const iocs = part.iocs;
+  if (!iocs) return into;
   for (const kind of IOC_KINDS) {
-    const add = part.iocs?.[kind];
-    if (!add) continue;
+    const add = iocs[kind];
+    // Most engines return empty lists: no set to build for them.
+    if (!add || add.length === 0) continue;
     const seen = new Set(into.iocs[kind]);
     for (const value of add) {
       if (!seen.has(value)) {

@@ -4,6 +4,7 @@ import type { InputBudget } from './budget.js';
 /**
  * The context engines see for one artifact. `memo` shares parses between engines (a compound file is parsed
  * once, not once per engine), and `checkDeadline` lets long loops stop at the artifact's time limit.
+ * Closures, not methods: engines may pass `ctx.checkDeadline` on as a plain function.
  */
 export function createContext(
   artifact: Artifact,
@@ -11,9 +12,9 @@ export function createContext(
   limits: Readonly<Limits>,
   budget: InputBudget,
   deadline: number,
-  hints: Readonly<Record<string, unknown>> = {},
+  hints?: Readonly<Record<string, unknown>>,
 ): AnalysisContext {
-  const memos = new Map<string, unknown>(Object.entries(hints));
+  const memos = new Map<string, unknown>(hints === undefined ? undefined : Object.entries(hints));
   return {
     artifact,
     bytes,

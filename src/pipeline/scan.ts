@@ -10,6 +10,7 @@ import {
   mergeExtracted,
   sha256Hex,
   verdictOf,
+  worstVerdict,
   type Artifact,
   type ChildInput,
   type Engine,
@@ -71,7 +72,16 @@ export async function scanInput(input: ScanInput, options: ScanOptions = {}): Pr
   }
   const name = input.path === '-' ? 'stdin' : (input.path.split(/[\\/]/).pop() ?? input.path);
   const root = await analyze(
-    { path: input.path, name, bytes: input.bytes, depth: 0 },
+    {
+      path: input.path,
+      name,
+      bytes: input.bytes,
+      depth: 0,
+      parent: undefined,
+      relation: undefined,
+      typeHint: undefined,
+      hints: undefined,
+    },
     engines,
     limits,
     budget,
@@ -98,24 +108,33 @@ async function analyze(
     size: node.bytes.length,
     type,
     depth: node.depth,
-    ...(node.parent === undefined ? {} : { parent: node.parent }),
-    ...(node.relation === undefined ? {} : { relation: node.relation }),
   };
+  // Assigned, not spread: the same keys in the same order, without a spread's copy per artifact.
+  if (node.parent !== undefined) artifact.parent = node.parent;
+  if (node.relation !== undefined) artifact.relation = node.relation;
   const deadline = started + limits.maxTimePerArtifactMs;
   const ctx = createContext(artifact, node.bytes, limits, budget, deadline, node.hints);
   const extracted = emptyExtracted();
   const children: ChildInput[] = [];
-  for (const engine of engines) {
-    if (engine.types !== '*' && !engine.types.includes(type)) continue;
-    try {
-      if (Date.now() > deadline) throw timeLimitError(limits, node.path);
-      const out = await untilDeadline(engine.analyze(ctx), deadline, limits, node.path);
-      if (out.findings) findings.push(...out.findings);
-      mergeExtracted(extracted, out.extracted);
-      if (out.children) children.push(...out.children);
-    } catch (error) {
-      findings.push(findingForError(error, engine.name));
+  const timer = new DeadlineTimer(deadline, limits, node.path);
+  try {
+    for (const engine of engines) {
+      if (engine.types !== '*' && !engine.types.includes(type)) continue;
+      try {
+        if (Date.now() > deadline) throw timeLimitError(limits, node.path);
+        const work = engine.analyze(ctx);
+        // Only a promise is raced against the deadline; a synchronous result is used as it is, without a
+        // turn of the microtask queue (synchronous loops are stopped by `checkDeadline` or the watchdog).
+        const out = work instanceof Promise ? await timer.race(work) : work;
+        if (out.findings) findings.push(...out.findings);
+        mergeExtracted(extracted, out.extracted);
+        if (out.children) children.push(...out.children);
+      } catch (error) {
+        findings.push(findingForError(error, engine.name));
+      }
     }
+  } finally {
+    timer.clear();
   }
   const result: ScanResult = {
     path: node.path,
@@ -126,14 +145,17 @@ async function analyze(
     findings: boundFindings(findings, limits),
     extracted: boundExtracted(extracted, limits),
     children: [],
-    ...(node.relation === undefined ? {} : { relation: node.relation }),
   };
+  // `relation` then `elapsedMs`: the key order of `scan --json`.
+  if (node.relation !== undefined) result.relation = node.relation;
   result.elapsedMs = Date.now() - started;
   await scanChildren(result, artifact, children, engines, limits, budget);
-  result.verdict = verdictOf(
-    result.findings,
-    result.children.map((c) => c.verdict),
-  );
+  // A container is at least as bad as its worst child (verdictOf), without an array of child verdicts.
+  let verdict = verdictOf(result.findings);
+  for (let i = 0; i < result.children.length; i++) {
+    verdict = worstVerdict(verdict, result.children[i]!.verdict);
+  }
+  result.verdict = verdict;
   return result;
 }
 
@@ -174,32 +196,44 @@ async function scanChildren(
       depth: artifact.depth + 1,
       parent: artifact.sha256,
       relation: child.relation,
-      ...(child.typeHint === undefined ? {} : { typeHint: child.typeHint }),
-      ...(child.hints === undefined ? {} : { hints: child.hints }),
+      typeHint: child.typeHint,
+      hints: child.hints,
     };
     result.children.push(await analyze(node, engines, limits, budget));
   }
 }
 
-/** Async engines are raced against the deadline; sync loops are stopped by `checkDeadline` or the worker watchdog. */
-async function untilDeadline<T>(
-  work: T | Promise<T>,
-  deadline: number,
-  limits: Readonly<Limits>,
-  what: string,
-): Promise<T> {
-  if (!(work instanceof Promise)) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(timeLimitError(limits, what)),
-      Math.max(0, deadline - Date.now()),
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
+/**
+ * Races an artifact's async engines against its deadline. Sync loops are stopped by `checkDeadline` or the
+ * worker watchdog. One timer per artifact, armed by the first promise an engine returns and cleared when
+ * the artifact is done: a timer per engine call cost more than some engines' work on a small document.
+ */
+class DeadlineTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private expired: Promise<never> | undefined;
+
+  constructor(
+    private readonly deadline: number,
+    private readonly limits: Readonly<Limits>,
+    private readonly what: string,
+  ) {}
+
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.expired === undefined) {
+      this.expired = new Promise<never>((_, reject) => {
+        this.timer = setTimeout(
+          () => reject(timeLimitError(this.limits, this.what)),
+          Math.max(0, this.deadline - Date.now()),
+        );
+      });
+      // Rejected after the last race settled (no listener left): nothing to report, the finding was made.
+      this.expired.catch(() => {});
+    }
+    return Promise.race([work, this.expired]);
+  }
+
+  clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
   }
 }
 
@@ -215,14 +249,15 @@ export function boundFindings(findings: Finding[], limits: Readonly<Limits>): Fi
       }),
     );
   }
+  const max = limits.maxEvidenceChars;
   for (const finding of kept) {
     for (const evidence of finding.evidence) {
-      if (evidence.text !== undefined)
-        evidence.text = clipText(evidence.text, limits.maxEvidenceChars);
-      if (evidence.note !== undefined)
-        evidence.note = clipText(evidence.note, limits.maxEvidenceChars);
-      if (evidence.location !== undefined) {
-        evidence.location = clipText(evidence.location, limits.maxEvidenceChars);
+      // Written back only when cut: evidence objects come in many shapes, and a store to each is slower.
+      const { text, note, location } = evidence;
+      if (text !== undefined && text.length > max) evidence.text = clipText(text, max);
+      if (note !== undefined && note.length > max) evidence.note = clipText(note, max);
+      if (location !== undefined && location.length > max) {
+        evidence.location = clipText(location, max);
       }
     }
   }

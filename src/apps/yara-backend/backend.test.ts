@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../core/index.js';
-import { createYaraEngine } from '../../engines/yara/index.js';
+import { createYaraEngine, YARA_EXTERNALS } from '../../engines/yara/index.js';
 import { makeContext } from '../../../test/support/engine-context.js';
 import { MAX_CACHED_RULE_SETS } from './cache.js';
 import { bundledRulesDir, loadYaraRules, readRuleFiles } from './index.js';
+import { variablesUsedBy } from './scanner.js';
 
 function ruleDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'emoguard-yara-rules-'));
@@ -153,4 +154,37 @@ test('yara cache: at most MAX_CACHED_RULE_SETS compiled sets are kept, the oldes
     readdirSync(cacheDir).filter((f) => f.endsWith('.json')).length,
     MAX_CACHED_RULE_SETS,
   );
+});
+
+test('yara backend: only the external variables the rules name are passed, and they still decide matches', () => {
+  assert.deepEqual(
+    variablesUsedBy(['rule A { condition: filetype == "ole" }'], Object.keys(YARA_EXTERNALS)),
+    ['filetype'],
+  );
+  assert.deepEqual(variablesUsedBy(['rule A { condition: true }'], ['filename', 'owner']), []);
+  // An included file may name any of them: all are passed.
+  assert.deepEqual(variablesUsedBy(['include "x.yar"'], ['filename', 'owner']), [
+    'filename',
+    'owner',
+  ]);
+  const dir = ruleDir({
+    'v.yar': 'rule ByName { condition: filename == "a.doc" and extension == ".doc" }\n',
+  });
+  for (const cacheDir of [null, join(mkdtempSync(join(tmpdir(), 'emoguard-yara-vars-')), 'c')]) {
+    // Twice with a cache: compiled (miss) and deserialized (hit) rules behave the same.
+    for (let round = 0; round < (cacheDir === null ? 1 : 2); round++) {
+      const { scanner } = loadYaraRules({ paths: [dir], includeBundled: false, cacheDir });
+      const bytes = new Uint8Array(4);
+      const vars = { ...YARA_EXTERNALS, filename: 'a.doc', extension: '.doc' };
+      assert.deepEqual(
+        scanner.scan(bytes, vars).map((m) => m.rule),
+        ['ByName'],
+      );
+      assert.deepEqual(scanner.scan(bytes, { ...vars, filename: 'b.doc' }), []);
+      assert.deepEqual(
+        scanner.scan(bytes, vars).map((m) => m.rule),
+        ['ByName'],
+      );
+    }
+  }
 });

@@ -9,7 +9,7 @@ import { cacheKey, defaultCacheDir, readCache, writeCache } from './cache.js';
 import { compileRuleFiles } from './compile.js';
 import { loadYaraX, yaraXVersion } from './native.js';
 import { readRuleFiles } from './rule-files.js';
-import { YaraXScanner } from './scanner.js';
+import { variablesUsedBy, YaraXScanner } from './scanner.js';
 
 export interface LoadYaraOptions {
   /** Rule files or directories given by the operator (`scan --yara PATH`). */
@@ -86,7 +86,14 @@ export function loadYaraRules(options: LoadYaraOptions = {}): LoadedYara {
   );
   loaded.rules.setTimeout(timeoutMs);
   return {
-    scanner: new YaraXScanner(loaded.rules, timeoutMs),
+    scanner: new YaraXScanner(
+      loaded.rules,
+      timeoutMs,
+      variablesUsedBy(
+        files.map((f) => f.source),
+        Object.keys(YARA_EXTERNALS),
+      ),
+    ),
     files: files.map((f) => f.path),
     errors: loaded.errors,
     skipped: loaded.skipped,

@@ -37,6 +37,7 @@ export function scanChunked(
   variables: YaraVariables,
   options: ChunkOptions,
 ): MergedMatch[] {
+  if (bytes.length <= options.chunkSize) return scanWhole(scanner, bytes, variables, options);
   const merged = new Map<string, MergedMatch>();
   const step = Math.max(1, options.chunkSize - options.overlap);
   for (let base = 0; base === 0 || base < bytes.length; base += step) {
@@ -62,4 +63,24 @@ export function scanChunked(
     if (end === bytes.length) break;
   }
   return [...merged.values()];
+}
+
+/**
+ * One call for a buffer that fits a chunk: what the loop above returns for it (every occurrence is owned,
+ * a rule matches once per call), without its map and copies. Most artifacts are small.
+ */
+function scanWhole(
+  scanner: YaraScanner,
+  bytes: Uint8Array,
+  variables: YaraVariables,
+  options: ChunkOptions,
+): MergedMatch[] {
+  options.checkDeadline?.();
+  const matches = scanner.scan(bytes, variables);
+  if (matches.length === 0) return [];
+  return matches.map((match) => ({
+    ...match,
+    strings: match.strings.slice(0, options.maxStringsPerRule),
+    stringCount: match.strings.length,
+  }));
 }

@@ -69,6 +69,7 @@ function analyzeWithYara(
       rule.add(match, place);
     }
   }
+  if (hits.size === 0) return { findings: [] };
   return { findings: [...hits.values()].map((rule) => rule.toFinding(ctx.artifact.type)) };
 }
 

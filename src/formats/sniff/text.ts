@@ -11,20 +11,24 @@ export const TEXT_SNIFF_BYTES = 64 * 1024;
 export function looksLikeText(head: Uint8Array): boolean {
   if (head.length === 0) return false;
   let control = 0;
-  for (const b of head) {
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i]!;
     if (b === 0) return false;
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++;
   }
   return control / head.length < 0.02;
 }
 
+// One decoder each: decode() without `stream` keeps no state, and constructing one is not free.
+const UTF8 = new TextDecoder('utf-8');
+const UTF16LE = new TextDecoder('utf-16le');
+const UTF16BE = new TextDecoder('utf-16be');
+
 /** Decodes a text head: UTF-16 by BOM, else UTF-8 with replacement (only ASCII keywords matter here). */
 export function decodeHead(head: Uint8Array): string {
-  if (head[0] === 0xff && head[1] === 0xfe)
-    return new TextDecoder('utf-16le').decode(head.subarray(2));
-  if (head[0] === 0xfe && head[1] === 0xff)
-    return new TextDecoder('utf-16be').decode(head.subarray(2));
-  return new TextDecoder('utf-8').decode(head);
+  if (head[0] === 0xff && head[1] === 0xfe) return UTF16LE.decode(head.subarray(2));
+  if (head[0] === 0xfe && head[1] === 0xff) return UTF16BE.decode(head.subarray(2));
+  return UTF8.decode(head);
 }
 
 export function hasUtf16Bom(head: Uint8Array): boolean {
