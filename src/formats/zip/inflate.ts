@@ -1,5 +1,6 @@
 import { constants as bufferConstants } from 'node:buffer';
 import * as zlib from 'node:zlib';
+import { concatBytes } from '../../core/index.js';
 
 /** What `inflateRawSync` reports when its output passes `maxOutputLength`. */
 export const ERR_BUFFER_TOO_LARGE = 'ERR_BUFFER_TOO_LARGE';
@@ -82,14 +83,7 @@ export function inflateRawCapped(data: Uint8Array, maxOutputLength: number): Uin
     inLeft = inAfter;
   }
   if (!chunks) return new Uint8Array(0);
-  if (chunks.length === 1) return chunks[0]!;
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 function official(data: Uint8Array, max: number): Uint8Array {
