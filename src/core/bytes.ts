@@ -1,6 +1,13 @@
 /** Byte helpers shared by parsers, engines and builders (Uint8Array, not Buffer: portable and fuzzable). */
 
 /** Joins byte arrays into one new array. */
+/** An ASCII digit, by char code or byte (tokenizers of VBA, XLM formulas and RTF). */
+export const isAsciiDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** An ASCII letter A-Z or a-z, by char code or byte. */
+export const isAsciiLetter = (c: number): boolean =>
+  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

@@ -1,3 +1,5 @@
+import { isAsciiDigit, isAsciiLetter } from '../../core/index.js';
+
 /** VBA expression tokens (MS-VBAL 3.3): enough to fold string expressions, not a full VBA lexer. */
 export type Token =
   | { t: 'str'; v: string }
@@ -12,9 +14,8 @@ const RADIX_LITERAL = /&([hH][0-9a-fA-F]+|[oO][0-7]+)[&%^]?/y;
 const NUMBER_LITERAL = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[%&!#@^]?/y;
 const WORD = /\[[^\]]*\]|[A-Za-z_][\w]*[$%&!#@]?/y;
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-const isWordStart = (c: number): boolean =>
-  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x5b;
+const isDigit = isAsciiDigit;
+const isWordStart = (c: number): boolean => isAsciiLetter(c) || c === 0x5f || c === 0x5b;
 
 function sticky(re: RegExp, code: string, at: number): RegExpExecArray | null {
   re.lastIndex = at;

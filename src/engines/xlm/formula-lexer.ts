@@ -1,3 +1,4 @@
+import { isAsciiDigit, isAsciiLetter } from '../../core/index.js';
 import { FORMULA_OPERATOR_PRECEDENCE } from '../../formats/biff/index.js';
 
 /**
@@ -56,8 +57,8 @@ const OPERATOR_BY_CODE: readonly (Tok | undefined)[] = Array.from({ length: 128 
   OPERATOR_TOKENS.get(String.fromCharCode(c)),
 );
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isDigit = isAsciiDigit;
+const isLetter = isAsciiLetter;
 /** Letters, `$`, `'`, `[`, `_`, `\` and anything non-ASCII may start a reference or a name. */
 const isWordStart = (c: number) =>
   isLetter(c) || c === 0x24 || c === 0x27 || c === 0x5b || c === 0x5f || c === 0x5c || c > 0x7f;

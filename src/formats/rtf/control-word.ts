@@ -1,3 +1,5 @@
+import { isAsciiDigit, isAsciiLetter } from '../../core/index.js';
+
 /**
  * The control-word reader every RTF pass shares (parse.ts, rewrite.ts, text.ts), so that the parser,
  * the disarm rewrite and the text view split `\word-123 ` the same way (RTF 1.9.1 "Control words"):
@@ -12,8 +14,8 @@ export const MAX_WORD_LETTERS = 250;
 /** Parameters are clamped to a signed 32-bit value, as Word does. */
 const MAX_PARAM = 0x7fffffff;
 
-export const isLetter = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
-export const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+export const isLetter = isAsciiLetter;
+export const isDigit = (b: number | undefined) => b !== undefined && isAsciiDigit(b);
 
 export interface ControlWord {
   /** The letters (at most MAX_WORD_LETTERS of them). */
